@@ -1,0 +1,316 @@
+"""The diarium: registers (number series), ärenden and their handlingar."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.models import Organ, Organisation
+
+SECRECY_INCOMPLETE = _(
+    "En sekretessmarkering måste ange lagrum, datum och vem som beslutat om den (OSL 5 kap. 5 §)."
+)
+
+
+class SecrecyFields(models.Model):
+    """Sekretessmarkering (OSL 5 kap. 5 §, rule 22): the legal ground, the date and the marking
+    authority, all three or none. ``public_title`` replaces what would reveal the secret in
+    every view for users without access (rule 21)."""
+
+    is_secret = models.BooleanField(_("sekretess"), default=False)
+    secrecy_ground = models.CharField(
+        _("sekretessgrund (lagrum)"), max_length=100, blank=True, help_text=_("T.ex. OSL 26:1")
+    )
+    secrecy_marked_on = models.DateField(_("sekretessmarkerad datum"), null=True, blank=True)
+    secrecy_marked_by = models.CharField(_("markerad av"), max_length=200, blank=True)
+    public_title = models.CharField(_("offentlig titel"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def secrecy_constraint(cls, name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=Q(is_secret=False)
+            | (
+                ~Q(secrecy_ground="")
+                & Q(secrecy_marked_on__isnull=False)
+                & ~Q(secrecy_marked_by="")
+            ),
+            name=name,
+        )
+
+    def clean_secrecy(self) -> None:
+        if self.is_secret and not (
+            self.secrecy_ground and self.secrecy_marked_on and self.secrecy_marked_by
+        ):
+            raise ValidationError(SECRECY_INCOMPLETE)
+
+
+class ClassificationScheme(models.Model):
+    """A versioned classification plan, e.g. "Klassa 2.1" or "Kommunförbundets diarieplan"."""
+
+    name = models.CharField(_("namn"), max_length=200)
+    version = models.CharField(_("version"), max_length=40, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("klassificeringsstruktur")
+        verbose_name_plural = _("klassificeringsstrukturer")
+        ordering = ["name", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="scheme_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+class Classification(models.Model):
+    """One code of a classification scheme (rule 27)."""
+
+    scheme = models.ForeignKey(
+        ClassificationScheme,
+        on_delete=models.PROTECT,
+        related_name="classes",
+        verbose_name=_("klassificeringsstruktur"),
+    )
+    code = models.CharField(_("kod"), max_length=40)
+    title = models.CharField(_("benämning"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("klass")
+        verbose_name_plural = _("klasser")
+        ordering = ["scheme", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="classification_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+
+class Register(models.Model):
+    """A diarium: the number series of an organisation or one of its organs.
+
+    ``number_format`` is a Python format string over ``year``, ``seq`` and ``code``:
+    ``{year}.{seq:03d} {code}`` → ``2023.509 KS``; ``{year}{code}{seq}`` → ``2022KS554``;
+    ``{code} {year}/{seq}`` → ``KS 2023/123``. The serial restarts at 1 each year (rule 24).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="registers",
+        verbose_name=_("organisation"),
+    )
+    organ = models.ForeignKey(
+        Organ,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registers",
+        verbose_name=_("organ"),
+    )
+    code = models.CharField(_("kod"), max_length=20)
+    name = models.CharField(_("namn"), max_length=200)
+    number_format = models.CharField(_("nummerformat"), max_length=60)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("diarium")
+        verbose_name_plural = _("diarier")
+        ordering = ["organisation__name", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="register_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def format_number(self, *, year: int, serial: int) -> str:
+        return self.number_format.format(year=year, seq=serial, code=self.code)
+
+
+class RegisterCounter(models.Model):
+    """The last serial handed out in a register's year. Locked in the transaction that
+    registers a case, so numbers are allocated in order, without gaps or duplicates."""
+
+    register = models.ForeignKey(
+        Register, on_delete=models.PROTECT, related_name="counters", verbose_name=_("diarium")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    last_serial = models.PositiveIntegerField(_("senaste löpnummer"), default=0)
+
+    class Meta:
+        verbose_name = _("nummerräknare")
+        verbose_name_plural = _("nummerräknare")
+        constraints = [
+            models.UniqueConstraint(fields=["register", "year"], name="register_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register.code} {self.year}: {self.last_serial}"
+
+
+class Case(SecrecyFields):
+    """An ärende in a register, identified by its diarienummer (``number``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("pågående")
+        CLOSED = "closed", _("avslutat")
+
+    register = models.ForeignKey(
+        Register, on_delete=models.PROTECT, related_name="cases", verbose_name=_("diarium")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    serial = models.PositiveIntegerField(_("löpnummer"))
+    number = models.CharField(_("diarienummer"), max_length=60)
+    number_key = models.CharField(
+        _("normaliserat diarienummer"),
+        max_length=60,
+        editable=False,
+        db_index=True,
+        help_text=_("Diarienumret utan skiljetecken och i gemener, för sökning."),
+    )
+    title = models.CharField(_("ärendemening"), max_length=500)
+    classification = models.ForeignKey(
+        Classification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("klassificering"),
+    )
+    officer = models.CharField(_("handläggare"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    opened_on = models.DateField(_("registrerat"), null=True, blank=True)
+    closed_on = models.DateField(_("avslutat"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["-year", "-serial"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "year", "serial"], name="case_serial_unique"
+            ),
+            models.UniqueConstraint(fields=["register", "number"], name="case_number_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="case_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(serial__gte=1), name="case_serial_positive"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2200), name="case_year_sane"
+            ),
+            models.CheckConstraint(
+                condition=Q(opened_on__isnull=True)
+                | Q(closed_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
+                name="case_dates_in_order",
+            ),
+            SecrecyFields.secrecy_constraint("case_secrecy_complete"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.number_key = normalise_number(self.number)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.clean_secrecy()
+
+
+def normalise_number(number: str) -> str:
+    """``2023.509 KS`` → ``2023509ks``: what loose diarienummer lookups compare."""
+    return "".join(ch for ch in number.lower() if ch.isalnum())
+
+
+class CaseLink(models.Model):
+    """Two cases that are the same matter in different registers (e.g. 2022VFN360 and
+    2022KS554)."""
+
+    from_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("från ärende")
+    )
+    to_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="links_in", verbose_name=_("till ärende")
+    )
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ärendekoppling")
+        verbose_name_plural = _("ärendekopplingar")
+        constraints = [
+            models.UniqueConstraint(fields=["from_case", "to_case"], name="case_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(from_case=models.F("to_case")), name="case_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case.number} ↔ {self.to_case.number}"
+
+
+def document_upload_path(instance: "Document", filename: str) -> str:
+    return f"documents/{instance.case_id}/{filename}"
+
+
+class Document(SecrecyFields):
+    """A handling in a case, numbered ``<dnr>:<löpnummer>`` (rule 25)."""
+
+    class Direction(models.TextChoices):
+        INCOMING = "incoming", _("inkommande")
+        DRAWN_UP = "drawn_up", _("upprättad")
+        OUTGOING = "outgoing", _("utgående")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="documents", verbose_name=_("ärende")
+    )
+    serial = models.PositiveIntegerField(_("löpnummer"))
+    date = models.DateField(_("datum"))
+    direction = models.CharField(_("riktning"), max_length=10, choices=Direction.choices)
+    counterpart = models.CharField(_("avsändare/mottagare"), max_length=300, blank=True)
+    description = models.CharField(_("beskrivning"), max_length=500)
+    author = models.CharField(_("upprättad av"), max_length=200, blank=True)
+    text = models.TextField(_("innehåll"), blank=True)
+    file = models.FileField(_("fil"), upload_to=document_upload_path, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("handling")
+        verbose_name_plural = _("handlingar")
+        ordering = ["case", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "serial"], name="document_serial_unique"),
+            models.CheckConstraint(condition=Q(serial__gte=1), name="document_serial_positive"),
+            models.CheckConstraint(
+                condition=Q(direction__in=["incoming", "drawn_up", "outgoing"]),
+                name="document_direction_valid",
+            ),
+            SecrecyFields.secrecy_constraint("document_secrecy_complete"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.description}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.case.number}:{self.serial}"
+
+    def clean(self) -> None:
+        self.clean_secrecy()

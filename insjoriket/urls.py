@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from insjoriket import views
+
+admin.site.site_header = "Insjöriket – ärende- och beslutsregister"
+admin.site.site_title = "Insjöriket"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("logga-in/", auth_views.LoginView.as_view(), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("admin/", admin.site.urls),
+]
