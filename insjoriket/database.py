@@ -63,5 +63,6 @@ def embedded_database_url(data_dir: Path, database: str = EMBEDDED_DATABASE_NAME
 def database_settings(base_dir: Path) -> dict:
     url = os.environ.get("DATABASE_URL")
     if not url:
-        url = embedded_database_url(base_dir / "var" / "pgdata")
+        data_dir = Path(os.environ.get("INSJORIKET_PGDATA") or base_dir / "var" / "pgdata")
+        url = embedded_database_url(data_dir)
     return parse_database_url(url)

@@ -1,0 +1,42 @@
+"""Project pages: the start page, login and the tillgänglighetsredogörelse (rule 32)."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_start_page_says_in_swedish_what_the_system_is_and_links_to_the_admin(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "ärende- och beslutsregister" in html
+    assert reverse("admin:index") in html
+    assert reverse("login") in html
+
+
+def test_every_page_links_to_the_accessibility_statement(client):
+    for name in ("home", "login", "accessibility"):
+        html = client.get(reverse(name)).content.decode()
+        assert reverse("accessibility") in html, name
+
+
+def test_login_with_the_right_password_lets_the_user_in(client, admin_user):
+    response = client.post(
+        reverse("login"), {"username": "admin", "password": "hemligt-lösenord-1"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_login_with_a_wrong_password_gives_a_swedish_message(client, admin_user):
+    response = client.post(reverse("login"), {"username": "admin", "password": "fel"})
+    assert response.status_code == 200
+    assert "Fel användarnamn eller lösenord" in response.content.decode()
+
+
+def test_admin_speaks_swedish(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Logga ut" in html or "Administration" in html
+    assert 'lang="sv"' in html
