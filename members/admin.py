@@ -1,0 +1,116 @@
+"""Back office for who is who: organisations, organs, people, their assignments, and the
+membership of organisations in the förbund.
+
+Every admin is based on ``SimpleHistoryAdmin`` so its history page shows who changed what, and
+every changelist selects what its columns and ``__str__`` touch (tests/test_admin.py counts).
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.models import (
+    Assignment,
+    Contribution,
+    Membership,
+    MembershipEvent,
+    Organ,
+    Organisation,
+    Person,
+)
+
+
+class OrganListFilter(admin.RelatedFieldListFilter):
+    """The organ filter of a changelist. Django's own loads the organs and then each one's
+    organisation for its label (``Organ.__str__``); this loads them in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(organ.pk, str(organ)) for organ in Organ.objects.select_related("organisation")]
+
+
+class OrganInline(admin.TabularInline):
+    model = Organ
+    fields = ["name", "code", "kind", "parent"]
+    autocomplete_fields = ["parent"]
+    show_change_link = True
+    extra = 0
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fields = ["person", "role", "party", "represents", "start_on", "end_on", "note"]
+    autocomplete_fields = ["person", "represents"]
+    extra = 0
+
+
+class MembershipEventInline(admin.TabularInline):
+    model = MembershipEvent
+    fields = ["kind", "occurred_on", "occurred_not_after", "decision", "note"]
+    autocomplete_fields = ["decision"]
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "org_number", "seat"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "org_number"]
+    inlines = [OrganInline]
+
+
+@admin.register(Organ)
+class OrganAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "organisation", "parent"]
+    list_select_related = ["organisation", "parent__organisation"]
+    list_filter = ["kind", "organisation"]
+    search_fields = ["name", "code", "organisation__name", "organisation__short_name"]
+    autocomplete_fields = ["organisation", "parent"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "party", "key"]
+    list_filter = ["party"]
+    search_fields = ["name", "key", "party"]
+    prepopulated_fields = {"key": ["name"]}
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "role", "organ", "party", "represents", "start_on", "end_on"]
+    list_select_related = ["person", "organ__organisation", "represents"]
+    list_filter = ["role", ("organ", OrganListFilter)]
+    search_fields = ["person__name", "organ__name", "organ__code", "party"]
+    autocomplete_fields = ["person", "organ", "represents"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "federation", "joined_on", "notice_years", "may_leave"]
+    list_select_related = ["member", "federation"]
+    list_filter = ["may_leave", "federation"]
+    search_fields = ["member__name", "member__short_name", "federation__name"]
+    autocomplete_fields = ["federation", "member"]
+    inlines = [MembershipEventInline]
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(SimpleHistoryAdmin):
+    list_display = ["membership", "kind", "occurred_on", "occurred_not_after", "decision"]
+    list_select_related = [
+        "membership__member",
+        "membership__federation",
+        "decision__organ",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["membership__member__name", "note"]
+    autocomplete_fields = ["membership", "decision"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    list_display = ["payer_label", "year", "amount", "population", "federation", "payer"]
+    list_select_related = ["federation", "payer"]
+    list_filter = ["year", "federation"]
+    search_fields = ["payer_label", "payer__name", "source"]
+    autocomplete_fields = ["federation", "payer"]
