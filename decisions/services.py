@@ -1,0 +1,491 @@
+"""Writes with rules for the nämndsekreterare's work: plan a sammanträde, write its §§, record
+voteringar, reservationer and jäv, justera, anslå, correct.
+
+Every function is keyword-only, runs in one transaction, validates with ``full_clean()`` and
+records who did it in the history. Once a protocol (or an omedelbart justerad §) is justerad,
+its §§, participants and votes are immutable (rule 9): these services refuse, and so does the
+database (a trigger), so no other path can change them either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from decisions import rules
+from decisions.models import (
+    Attendance,
+    Ballot,
+    Correction,
+    Decision,
+    Meeting,
+    Motion,
+    Participation,
+    Recusal,
+    Reservation,
+    Vote,
+)
+from members.models import Organ, Person
+
+PROTOCOL_IS_APPROVED = "Protokollet är justerat och kan inte ändras. Gör en rättelse i stället."
+DECISION_IS_APPROVED = "Paragrafen är justerad och kan inte ändras. Gör en rättelse i stället."
+NUMBER_OUT_OF_SERIES = (
+    "§ {number} följer inte på föregående paragraf; nästa nummer är § {expected}."
+)
+NUMBER_TAKEN = "§ {number} finns redan för {organ} {year}."
+MEETING_DATE_UNKNOWN = "Sammanträdet saknar datum; ange datum innan paragrafer läggs till."
+BALLOT_NOT_PARTICIPANT = "{person} deltar inte i paragrafen och kan inte rösta (regel 13)."
+BALLOT_RECUSED = "{person} är jävig i paragrafen och kan inte rösta (regel 14)."
+BALLOT_DUPLICATE = "{person} har redan röstat i voteringen."
+VOTE_COUNTS_DO_NOT_MATCH = (
+    "Rösterna stämmer inte med resultatet: voteringslistan ger {yes} ja, {no} nej, {abstain} "
+    "avstår men resultatet anger {yes_count} ja, {no_count} nej, {abstain_count} avstår."
+)
+VOTE_WITHOUT_PROCEDURE = "En votering kräver att propositionsordningen är antecknad (regel 11)."
+RESERVATION_NOT_PARTICIPANT = (
+    "{person} deltog inte i beslutet och kan inte reservera sig (regel 11 och 13)."
+)
+RECUSED_PERSON_VOTED = "{person} har röstat i paragrafen och kan inte samtidigt vara jävig."
+NOT_ATTENDING = "{person} är inte antecknad som tjänstgörande på sammanträdet."
+APPROVAL_BEFORE_MEETING = "Justeringsdatumet kan inte ligga före sammanträdesdatumet."
+APPROVAL_INCOMPLETE = "Protokollet kan inte justeras: {problems}"
+DECISION_WITHOUT_TEXT = "{label} saknar beslutstext"
+DECISION_WITHOUT_PARTICIPANTS = "{label} saknar deltagare"
+POSTING_BEFORE_APPROVAL = "Protokollet kan inte anslås innan det är justerat."
+POSTING_BEFORE_JUSTERING_DATE = "Anslaget kan inte sättas upp före justeringsdatumet."
+REMOVAL_TOO_EARLY = (
+    "Anslaget får inte tas ned före den {day}: överklagandetiden löper till och med "
+    "den dagen (regel 5)."
+)
+REMOVAL_NOT_POSTED = "Protokollet är inte anslaget."
+MINORITY_REFERRAL_ONLY_ASSEMBLY = (
+    "Minoritetsåterremiss är bara möjlig i fullmäktige (regel 16, KL 5 kap. 51 §)."
+)
+MINORITY_REFERRAL_TOO_FEW = (
+    "En minoritetsåterremiss kräver minst en tredjedel av de närvarande ledamöterna "
+    "({required} av {present})."
+)
+MINORITY_REFERRAL_ONCE = "Ärendet har redan återremitterats en gång på minoritetens begäran."
+POSTING_LATE_WARNING = (
+    "Anslaget sätts upp {posted} men skulle ha satts upp senast {deadline} (två dagar efter "
+    "justeringen, regel 2)."
+)
+MINORITY_REFERRAL_NOTE = "minoritetsåterremiss"
+JUSTERING_LATE_WARNING = (
+    "Protokollet justeras {approved} men skulle ha justerats senast {deadline} (regel 1)."
+)
+
+
+def _history(obj, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason
+
+
+def is_decision_approved(decision: Decision) -> bool:
+    """A § is justerad when its protocol is, or when it was justerad omedelbart (rule 7)."""
+    return bool(decision.approved_immediately or decision.meeting.approved_on)
+
+
+def _refuse_if_approved(decision: Decision) -> None:
+    if is_decision_approved(decision):
+        raise ValidationError(DECISION_IS_APPROVED)
+
+
+def _refuse_if_meeting_approved(meeting: Meeting) -> None:
+    if meeting.approved_on:
+        raise ValidationError(PROTOCOL_IS_APPROVED)
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_meeting(*, organ: Organ, held_on: dt.date, place: str = "", user=None) -> Meeting:
+    meeting = Meeting(organ=organ, held_on=held_on, year=held_on.year, place=place)
+    meeting.full_clean()
+    _history(meeting, user, _("Sammanträde planerat"))
+    meeting.save()
+    return meeting
+
+
+@dataclass(frozen=True)
+class Attendee:
+    person: Person
+    role: str = Attendance.Role.MEMBER
+    function: str = ""
+    party: str = ""
+
+
+@transaction.atomic
+def set_attendance(*, meeting: Meeting, attendees: Sequence[Attendee], user=None) -> None:
+    """Replace who attended the meeting (närvarolista)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_meeting_approved(meeting)
+    keep = {a.person.pk for a in attendees}
+    for old in meeting.attendances.exclude(person__in=keep):
+        _history(old, user, _("Närvaro ändrad"))
+        old.delete()
+    existing = {a.person_id: a for a in meeting.attendances.all()}
+    for a in attendees:
+        row = existing.get(a.person.pk) or Attendance(meeting=meeting, person=a.person)
+        fields = {"role": a.role, "function": a.function, "party": a.party or a.person.party}
+        if row.pk and all(getattr(row, k) == v for k, v in fields.items()):
+            continue
+        for k, v in fields.items():
+            setattr(row, k, v)
+        row.full_clean()
+        _history(row, user, _("Närvaro antecknad"))
+        row.save()
+
+
+def next_decision_number(*, organ: Organ, year: int) -> int:
+    """The next § in the organ's yearly series."""
+    last = Decision.objects.filter(organ=organ, year=year).aggregate(m=Max("number"))["m"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def add_decision(
+    *,
+    meeting: Meeting,
+    title: str,
+    number: int | None = None,
+    case: Case | None = None,
+    kind: str = Decision.Kind.DECISION,
+    user=None,
+    **texts: str,
+) -> Decision:
+    """Add a § to a meeting, numbered in the organ's yearly series: the proposed number is the
+    next one; a gap or a duplicate is refused. The § starts with every serving member of the
+    meeting as participant (rule 15)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_meeting_approved(meeting)
+    if not meeting.year:
+        raise ValidationError(MEETING_DATE_UNKNOWN)
+    # Serialise numbering within the organ: lock the organ row for the rest of the transaction.
+    Organ.objects.select_for_update().get(pk=meeting.organ_id)
+    expected = next_decision_number(organ=meeting.organ, year=meeting.year)
+    if number is None:
+        number = expected
+    if Decision.objects.filter(organ=meeting.organ, year=meeting.year, number=number).exists():
+        raise ValidationError(
+            {
+                "number": NUMBER_TAKEN.format(
+                    number=number, organ=meeting.organ.name, year=meeting.year
+                )
+            }
+        )
+    if number != expected:
+        raise ValidationError(
+            {"number": NUMBER_OUT_OF_SERIES.format(number=number, expected=expected)}
+        )
+    decision = Decision(
+        meeting=meeting,
+        organ=meeting.organ,
+        year=meeting.year,
+        number=number,
+        case=case,
+        kind=kind,
+        title=title,
+        **texts,
+    )
+    decision.full_clean()
+    _history(decision, user, _("Paragraf tillagd"))
+    decision.save()
+    serving = meeting.attendances.filter(
+        role__in=[Attendance.Role.MEMBER, Attendance.Role.SERVING_SUBSTITUTE]
+    ).select_related("person")
+    for a in serving:
+        p = Participation(
+            decision=decision, person=a.person, role=a.role, function=a.function, party=a.party
+        )
+        _history(p, user, _("Deltagare antecknad"))
+        p.save()
+    return decision
+
+
+@transaction.atomic
+def update_decision_texts(*, decision: Decision, user=None, **texts: str) -> Decision:
+    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    _refuse_if_approved(decision)
+    for k, v in texts.items():
+        setattr(decision, k, v)
+    decision.full_clean()
+    _history(decision, user, _("Paragraf ändrad"))
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def add_motion(
+    *,
+    decision: Decision,
+    text: str,
+    mover: Person | None,
+    supporters: Iterable[Person] = (),
+    user=None,
+) -> Motion:
+    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    _refuse_if_approved(decision)
+    order = (decision.motions.aggregate(m=Max("order"))["m"] or 0) + 1
+    motion = Motion(decision=decision, order=order, mover=mover, text=text)
+    motion.full_clean()
+    _history(motion, user, _("Yrkande antecknat"))
+    motion.save()
+    motion.supporters.set(list(supporters))
+    return motion
+
+
+# --- votering, reservation, jäv ---------------------------------------------------------------
+
+
+@transaction.atomic
+def record_recusal(*, decision: Decision, person: Person, ground: str = "", user=None) -> Recusal:
+    """Jäv (rule 14): the person leaves the §'s participants and may not vote or reserve."""
+    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    _refuse_if_approved(decision)
+    if Ballot.objects.filter(vote__decision=decision, person=person).exists():
+        raise ValidationError(RECUSED_PERSON_VOTED.format(person=person))
+    for p in decision.participations.filter(person=person):
+        _history(p, user, _("Jäv"))
+        p.delete()
+    for r in decision.reservations.filter(person=person):
+        _history(r, user, _("Jäv"))
+        r.delete()
+    recusal, _created = Recusal.objects.get_or_create(
+        decision=decision, person=person, defaults={"ground": ground}
+    )
+    return recusal
+
+
+@transaction.atomic
+def record_vote(
+    *,
+    decision: Decision,
+    question: str,
+    ballots: Sequence[tuple[Person, str]],
+    yes_means: str = "",
+    no_means: str = "",
+    counts: tuple[int, int, int] | None = None,
+    appendix: str = "",
+    user=None,
+) -> Vote:
+    """A votering with one ballot per participant (rule 11). If the protocol states the result
+    (``counts`` = ja, nej, avstår), the ballots must add up to it."""
+    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    _refuse_if_approved(decision)
+    if not decision.procedure.strip():
+        raise ValidationError({"procedure": VOTE_WITHOUT_PROCEDURE})
+    participants = set(decision.participations.values_list("person_id", flat=True))
+    recused = set(decision.recusals.values_list("person_id", flat=True))
+    errors, seen = [], set()
+    tally = {Ballot.Choice.YES: 0, Ballot.Choice.NO: 0, Ballot.Choice.ABSTAIN: 0}
+    for person, choice in ballots:
+        if person.pk in recused:
+            errors.append(BALLOT_RECUSED.format(person=person))
+        elif person.pk not in participants:
+            errors.append(BALLOT_NOT_PARTICIPANT.format(person=person))
+        if person.pk in seen:
+            errors.append(BALLOT_DUPLICATE.format(person=person))
+        seen.add(person.pk)
+        if choice not in tally:
+            errors.append(_("Ogiltig röst: %(choice)s") % {"choice": choice})
+        else:
+            tally[choice] += 1
+    yes, no, abstain = (
+        tally[Ballot.Choice.YES],
+        tally[Ballot.Choice.NO],
+        tally[Ballot.Choice.ABSTAIN],
+    )
+    if counts is not None and counts != (yes, no, abstain):
+        errors.append(
+            VOTE_COUNTS_DO_NOT_MATCH.format(
+                yes=yes,
+                no=no,
+                abstain=abstain,
+                yes_count=counts[0],
+                no_count=counts[1],
+                abstain_count=counts[2],
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    order = (decision.votes.aggregate(m=Max("order"))["m"] or 0) + 1
+    vote = Vote(
+        decision=decision,
+        order=order,
+        question=question,
+        yes_means=yes_means,
+        no_means=no_means,
+        yes_count=yes,
+        no_count=no,
+        abstain_count=abstain,
+        appendix=appendix,
+    )
+    vote.full_clean()
+    _history(vote, user, _("Votering antecknad"))
+    vote.save()
+    party = dict(decision.participations.values_list("person_id", "party"))
+    for i, (person, choice) in enumerate(ballots, start=1):
+        b = Ballot(vote=vote, person=person, choice=choice, order=i, party=party.get(person.pk, ""))
+        _history(b, user, _("Röst antecknad"))
+        b.save()
+    return vote
+
+
+@transaction.atomic
+def add_reservation(
+    *, decision: Decision, person: Person, motivation: str = "", user=None
+) -> Reservation:
+    """A reservation only by a member who took part in the decision (rules 11, 13)."""
+    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    _refuse_if_approved(decision)
+    if not decision.participations.filter(person=person).exists():
+        raise ValidationError({"person": RESERVATION_NOT_PARTICIPANT.format(person=person)})
+    order = (decision.reservations.aggregate(m=Max("order"))["m"] or 0) + 1
+    reservation = Reservation(decision=decision, person=person, motivation=motivation, order=order)
+    reservation.full_clean()
+    _history(reservation, user, _("Reservation antecknad"))
+    reservation.save()
+    return reservation
+
+
+def check_minority_referral(*, decision: Decision, supporters: int, present: int) -> None:
+    """Rule 16: only in fullmäktige, backed by at least a third of the members present, and at
+    most once per ärende. A minority referral is recorded as a ``refers_back`` link whose note
+    is ``MINORITY_REFERRAL_NOTE``."""
+    if decision.organ.kind != decision.organ.Kind.ASSEMBLY:
+        raise ValidationError(MINORITY_REFERRAL_ONLY_ASSEMBLY)
+    required = -(-present // 3)
+    if supporters < required:
+        raise ValidationError(MINORITY_REFERRAL_TOO_FEW.format(required=required, present=present))
+    if (
+        decision.case_id
+        and Decision.objects.filter(
+            case_id=decision.case_id,
+            links_out__kind="refers_back",
+            links_out__note=MINORITY_REFERRAL_NOTE,
+        )
+        .exclude(pk=decision.pk)
+        .exists()
+    ):
+        raise ValidationError(MINORITY_REFERRAL_ONCE)
+
+
+# --- justering, anslag, rättelse --------------------------------------------------------------
+
+
+def approval_problems(meeting: Meeting) -> list[str]:
+    """What stops the protocol from being justerat (rule 11)."""
+    problems = []
+    decisions = meeting.decisions.prefetch_related("participations", "votes")
+    for d in decisions:
+        if d.kind in (Decision.Kind.DECISION, Decision.Kind.PROPOSAL):
+            if not d.decision_text.strip():
+                problems.append(DECISION_WITHOUT_TEXT.format(label=d.label))
+            if not d.participations.all():
+                problems.append(DECISION_WITHOUT_PARTICIPANTS.format(label=d.label))
+        if d.votes.all() and not d.procedure.strip():
+            problems.append(f"{d.label}: {VOTE_WITHOUT_PROCEDURE}")
+    return problems
+
+
+@transaction.atomic
+def approve_minutes(
+    *,
+    meeting: Meeting,
+    approved_on: dt.date,
+    approvers: Sequence[Person],
+    place: str = "",
+    user=None,
+) -> list[str]:
+    """Justera the protocol. Returns warnings (a late justering, rule 1); from now on its §§,
+    participants and votes are immutable (rule 9)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_meeting_approved(meeting)
+    if meeting.held_on and approved_on < meeting.held_on:
+        raise ValidationError({"approved_on": APPROVAL_BEFORE_MEETING})
+    problems = approval_problems(meeting)
+    if problems:
+        raise ValidationError(APPROVAL_INCOMPLETE.format(problems="; ".join(problems)))
+    warnings = []
+    if meeting.held_on:
+        deadline = rules.justering_deadline(held_on=meeting.held_on)
+        if approved_on > deadline:
+            warnings.append(JUSTERING_LATE_WARNING.format(approved=approved_on, deadline=deadline))
+    meeting.approvers.set(list(approvers))
+    meeting.approved_on = approved_on
+    meeting.approval_place = place or meeting.approval_place
+    meeting.full_clean()
+    _history(meeting, user, _("Protokollet justerat"))
+    meeting.save()
+    return warnings
+
+
+@transaction.atomic
+def approve_immediately(*, decision: Decision, user=None) -> Decision:
+    """Omedelbar justering of one § on the meeting day (rule 7)."""
+    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    _refuse_if_approved(decision)
+    decision.approved_immediately = True
+    decision.full_clean()
+    _history(decision, user, _("Paragrafen omedelbart justerad"))
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def post_minutes(*, meeting: Meeting, posted_on: dt.date, user=None) -> list[str]:
+    """Anslå the protocol on the digital anslagstavla. Returns a warning when it is posted
+    later than two days after justering (rule 2)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.approved_on:
+        raise ValidationError(POSTING_BEFORE_APPROVAL)
+    if posted_on < meeting.approved_on:
+        raise ValidationError({"posted_on": POSTING_BEFORE_JUSTERING_DATE})
+    warnings = []
+    deadline = rules.posting_deadline(approved_on=meeting.approved_on)
+    if posted_on > deadline:
+        warnings.append(POSTING_LATE_WARNING.format(posted=posted_on, deadline=deadline))
+    meeting.posted_on = posted_on
+    meeting.full_clean()
+    _history(meeting, user, _("Protokollet anslaget"))
+    meeting.save()
+    return warnings
+
+
+@transaction.atomic
+def remove_posting(*, meeting: Meeting, removed_on: dt.date, user=None) -> Meeting:
+    """Take the anslag down, never before the last appeal day has passed (rule 5)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.posted_on:
+        raise ValidationError(REMOVAL_NOT_POSTED)
+    last_day = rules.last_appeal_day(posted_on=meeting.posted_on)
+    if removed_on <= last_day:
+        raise ValidationError(
+            {"removed_on": REMOVAL_TOO_EARLY.format(day=last_day + dt.timedelta(days=1))}
+        )
+    meeting.removed_on = removed_on
+    meeting.full_clean()
+    _history(meeting, user, _("Anslaget nedtaget"))
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def correct_decision(
+    *, decision: Decision, what: str, why: str, made_by: str, made_on: dt.date, user=None
+) -> Correction:
+    """A rättelse of a justerad § (rule 9): recorded beside the text, never in it."""
+    correction = Correction(decision=decision, what=what, why=why, made_by=made_by, made_on=made_on)
+    correction.full_clean()
+    _history(correction, user, _("Rättelse"))
+    correction.save()
+    return correction
