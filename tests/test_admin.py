@@ -1,0 +1,306 @@
+"""The back office: every registered admin renders, and its changelist costs the same number of
+queries for 1 row as for 20 (STYLE.md, "Queries and speed")."""
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import (
+    Case,
+    CaseLink,
+    Classification,
+    ClassificationScheme,
+    Document,
+    Register,
+    RegisterCounter,
+)
+from decisions.admin import NUMBER_TAKEN
+from decisions.models import (
+    Appeal,
+    Attendance,
+    Ballot,
+    Correction,
+    Decision,
+    DecisionLink,
+    Meeting,
+    Motion,
+    Participation,
+    Recusal,
+    Reservation,
+    Vote,
+)
+from members.models import (
+    Assignment,
+    Contribution,
+    Membership,
+    MembershipEvent,
+    Organ,
+    Organisation,
+    Person,
+)
+from tests.factories import (
+    make_case,
+    make_decision,
+    make_document,
+    make_meeting,
+    make_organ,
+    make_organisation,
+    make_person,
+    make_register,
+)
+
+pytestmark = pytest.mark.django_db
+
+_n = itertools.count(1)
+
+# One builder per registered model. Each call makes one row with related rows of its own, so
+# that a changelist that reads a relation per row makes more queries for 20 rows than for 1.
+
+
+def _federation() -> Organisation:
+    return make_organisation(kind="federation")
+
+
+def _membership() -> Membership:
+    return Membership.objects.create(federation=_federation(), member=make_organisation())
+
+
+def _scheme() -> ClassificationScheme:
+    return ClassificationScheme.objects.create(name=f"Klassificeringsplan {next(_n)}")
+
+
+def _classification() -> Classification:
+    return Classification.objects.create(scheme=_scheme(), code=str(next(_n)), title="Klass")
+
+
+def _vote() -> Vote:
+    return Vote.objects.create(
+        decision=make_decision(), question="Bifall?", yes_count=1, no_count=0, abstain_count=0
+    )
+
+
+BUILDERS: dict[type[Model], Callable[[], Model]] = {
+    Organisation: make_organisation,
+    Organ: lambda: make_organ(parent=make_organ()),
+    Person: make_person,
+    Assignment: lambda: Assignment.objects.create(
+        person=make_person(), organ=make_organ(), role="member", represents=make_organisation()
+    ),
+    Membership: _membership,
+    MembershipEvent: lambda: MembershipEvent.objects.create(
+        membership=_membership(),
+        kind="notice",
+        occurred_on=dt.date(2020, 6, 15),
+        decision=make_decision(),
+    ),
+    Contribution: lambda: Contribution.objects.create(
+        federation=_federation(),
+        year=2019,
+        payer=make_organisation(),
+        payer_label=f"Kommun {next(_n)}",
+        amount=100_000,
+    ),
+    ClassificationScheme: _scheme,
+    Classification: _classification,
+    Register: lambda: make_register(organ=make_organ()),
+    RegisterCounter: lambda: RegisterCounter.objects.create(
+        register=make_register(), year=2024, last_serial=3
+    ),
+    Case: lambda: make_case(classification=_classification()),
+    CaseLink: lambda: CaseLink.objects.create(from_case=make_case(), to_case=make_case()),
+    Document: make_document,
+    Meeting: make_meeting,
+    Attendance: lambda: Attendance.objects.create(
+        meeting=make_meeting(), person=make_person(), role="member"
+    ),
+    Decision: lambda: make_decision(case=make_case()),
+    Participation: lambda: Participation.objects.create(
+        decision=make_decision(), person=make_person()
+    ),
+    Motion: lambda: Motion.objects.create(
+        decision=make_decision(), mover=make_person(), text="Bifall till förslaget."
+    ),
+    Vote: _vote,
+    Ballot: lambda: Ballot.objects.create(vote=_vote(), person=make_person(), choice="yes"),
+    Reservation: lambda: Reservation.objects.create(decision=make_decision(), person=make_person()),
+    Recusal: lambda: Recusal.objects.create(decision=make_decision(), person=make_person()),
+    DecisionLink: lambda: DecisionLink.objects.create(
+        source=make_decision(), target=make_decision(), kind="proposes"
+    ),
+    Appeal: lambda: Appeal.objects.create(
+        decision=make_decision(),
+        court="Förvaltningsrätten i Göteborg",
+        court_case_number=f"{next(_n)}-24",
+        lodged_on=dt.date(2024, 2, 20),
+    ),
+    Correction: lambda: Correction.objects.create(
+        decision=make_decision(),
+        made_by="Nämndsekreteraren",
+        made_on=dt.date(2024, 3, 1),
+        what="Stavfel i beslutet.",
+        why="Uppenbart skrivfel.",
+    ),
+    User: lambda: User.objects.create_user(username=f"anvandare-{next(_n)}"),
+    Group: lambda: Group.objects.create(name=f"Grupp {next(_n)}"),
+}
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def build(model: type[Model]) -> Model:
+    assert model in BUILDERS, f"tests/test_admin.py needs a builder for {model._meta.label}"
+    return BUILDERS[model]()
+
+
+def admin_url(model: type[Model], view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_of_the_three_apps_has_an_admin():
+    models = [
+        model
+        for app in ("members", "cases", "decisions")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    ]
+    missing = [model._meta.label for model in models if model not in admin.site._registry]
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_makes_as_many_queries_for_20_rows_as_for_1(admin_client, model):
+    build(model)
+    url = admin_url(model, "changelist")
+    assert admin_client.get(url).status_code == 200  # warms per-process caches
+
+    with CaptureQueriesContext(connection) as one_row:
+        assert admin_client.get(url).status_code == 200
+    for _ in range(19):
+        build(model)
+    with CaptureQueriesContext(connection) as twenty_rows:
+        response = admin_client.get(url)
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count >= 20
+    extra = [q["sql"] for q in twenty_rows.captured_queries[len(one_row) :]]
+    assert len(twenty_rows) == len(one_row), "\n\n".join(extra)
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_add_form_renders(admin_client, rf, admin_user, model):
+    request = rf.get("/")
+    request.user = admin_user
+    if not admin.site._registry[model].has_add_permission(request):
+        pytest.skip(f"{model._meta.label} cannot be added in the admin")
+
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_change_form_renders(admin_client, model):
+    row = build(model)
+
+    assert admin_client.get(admin_url(model, "change", row.pk)).status_code == 200
+
+
+def test_register_counters_are_read_only_in_the_admin(admin_client):
+    counter = build(RegisterCounter)
+
+    html = admin_client.get(admin_url(RegisterCounter, "change", counter.pk)).content.decode()
+
+    assert admin_client.get(admin_url(RegisterCounter, "add")).status_code == 403
+    assert 'name="last_serial"' not in html
+
+
+@pytest.mark.parametrize("search", ["2023.509 KS", "2023.509", "2023-509 ks", "2023509KS"])
+def test_case_changelist_finds_a_case_by_its_diarienummer(admin_client, search):
+    register = make_register(code="KS", number_format="{year}.{seq:03d} {code}")
+    wanted = make_case(register=register, year=2023, serial=509, title="Utträde ur förbundet")
+    make_case(register=register, year=2023, serial=510, title="Annat ärende")
+
+    response = admin_client.get(admin_url(Case, "changelist"), {"q": search})
+
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_decision_changelist_shows_organ_year_paragraph_title_kind_and_case(admin_client):
+    organ = make_organ(name="Kommunfullmäktige", code="KF")
+    case = make_case(number="2019KS742", title="Utträde")
+    make_decision(
+        meeting=make_meeting(organ=organ, held_on=dt.date(2020, 6, 15)),
+        number=128,
+        title="Utträde ur Samordningsförbundet Insjöriket",
+        case=case,
+    )
+
+    html = admin_client.get(admin_url(Decision, "changelist")).content.decode()
+
+    for text in (
+        "Kommunfullmäktige",
+        "2020",
+        "§ 128",
+        "Utträde ur Samordningsförbundet",
+        "2019KS742",
+    ):
+        assert text in html
+
+
+def test_meeting_change_page_lists_its_paragraphs_with_links_to_them(admin_client):
+    decision = make_decision(title="Val av justerare")
+
+    html = admin_client.get(admin_url(Meeting, "change", decision.meeting.pk)).content.decode()
+
+    assert "Val av justerare" in html
+    assert admin_url(Decision, "change", decision.pk) in html
+
+
+def test_decision_admin_derives_organ_and_year_from_the_meeting(admin_client):
+    meeting = make_meeting(held_on=dt.date(2024, 1, 24))
+
+    url = admin_url(Decision, "add")
+
+    response = admin_client.post(
+        url,
+        {"meeting": meeting.pk, "number": 9, "kind": "proposal", "title": "Upphävande"}
+        | _empty_inlines(admin_client, url),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    decision = Decision.objects.get(title="Upphävande")
+    assert (decision.organ, decision.year) == (meeting.organ, 2024)
+
+
+def test_decision_admin_refuses_a_paragraph_number_the_organ_already_used_that_year(
+    admin_client,
+):
+    taken = make_decision(number=9, meeting=make_meeting(held_on=dt.date(2024, 1, 24)))
+    later = make_meeting(organ=taken.organ, held_on=dt.date(2024, 2, 21))
+
+    url = admin_url(Decision, "add")
+
+    response = admin_client.post(
+        url,
+        {"meeting": later.pk, "number": 9, "kind": "decision", "title": "Ny §"}
+        | _empty_inlines(admin_client, url),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["number"] == [NUMBER_TAKEN]
+
+
+def _empty_inlines(client, url: str) -> dict[str, int]:
+    """The management form data of each inline on the admin page at ``url``, with no rows."""
+    data = {}
+    for inline in client.get(url).context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    return data
