@@ -314,3 +314,24 @@ class Document(SecrecyFields):
 
     def clean(self) -> None:
         self.clean_secrecy()
+
+
+class ApiToken(models.Model):
+    """A bearer token for another system (an e-service, the e-mail intake) that registers
+    cases through the API. Only the SHA-256 hash of the token is stored; the token itself is
+    shown once, when it is created (``manage.py create_api_token NAME``)."""
+
+    name = models.CharField(_("namn"), max_length=100, unique=True)
+    token_hash = models.CharField(_("hash av nyckeln"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    revoked = models.BooleanField(_("återkallad"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,252 @@
+"""Writes to the diarium: registering and importing ärenden, adding handlingar, closing,
+reopening and linking cases. Each function is one transaction, validates with ``full_clean()``
+before saving and records who made the change and why in the history (rule 23)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseLink, Classification, Document, Register, normalise_number
+
+CASE_ALREADY_CLOSED = _("Ärendet är redan avslutat.")
+CASE_ALREADY_OPEN = _("Ärendet är inte avslutat.")
+CLOSED_BEFORE_OPENED = _("Ett ärende kan inte avslutas före det datum det registrerades.")
+LINK_TO_ITSELF = _("Ett ärende kan inte kopplas till sig självt.")
+LINK_SAME_REGISTER = _("Kopplingen gäller samma ärende i ett annat diarium.")
+LINK_EXISTS = _("Ärendena är redan kopplade.")
+DOCUMENT_IN_CLOSED_CASE = _("Handlingar kan inte registreras i ett avslutat ärende.")
+IMPORT_SERIAL_INVALID = _("Löpnumret måste vara ett positivt heltal.")
+
+# One statement allocates the next serial of (register, year): it creates the counter row on
+# the year's first registration, otherwise increments it, and holds the row lock until the
+# transaction that creates the case ends. A rollback undoes the increment too, so no gap.
+_NEXT_SERIAL_SQL = """
+    INSERT INTO cases_registercounter AS counter (register_id, year, last_serial)
+    VALUES (%s, %s, 1)
+    ON CONFLICT (register_id, year)
+    DO UPDATE SET last_serial = counter.last_serial + 1
+    RETURNING last_serial
+"""
+
+# An imported number keeps its serial; the counter moves past it, never back.
+_MOVE_COUNTER_PAST_SQL = """
+    INSERT INTO cases_registercounter AS counter (register_id, year, last_serial)
+    VALUES (%s, %s, %s)
+    ON CONFLICT (register_id, year)
+    DO UPDATE SET last_serial = GREATEST(counter.last_serial, EXCLUDED.last_serial)
+"""
+
+
+def _record(instance, *, user, reason: str) -> None:
+    """What simple-history writes next to the change (rule 23)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user
+    instance._change_reason = reason
+
+
+def allocate_serial(*, register: Register, year: int) -> int:
+    """The next serial of ``register`` in ``year`` (rule 24). Must run inside the transaction
+    that saves the case."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_SERIAL_SQL, [register.pk, year])
+        return cursor.fetchone()[0]
+
+
+@transaction.atomic
+def register_case(
+    *,
+    register: Register,
+    title: str,
+    year: int | None = None,
+    opened_on: dt.date | None = None,
+    classification: Classification | None = None,
+    officer: str = "",
+    is_secret: bool = False,
+    secrecy_ground: str = "",
+    secrecy_marked_on: dt.date | None = None,
+    secrecy_marked_by: str = "",
+    public_title: str = "",
+    user=None,
+) -> Case:
+    """Register a new ärende and give it the next diarienummer of its register and year.
+
+    Allocation is atomic, in order, gapless and duplicate-free (rule 24): the counter row is
+    locked until this transaction ends, and an invalid case rolls the increment back with it.
+    """
+    opened_on = opened_on or timezone.localdate()
+    year = year or opened_on.year
+    case = Case(
+        register=register,
+        year=year,
+        title=title.strip(),
+        classification=classification,
+        officer=officer.strip(),
+        opened_on=opened_on,
+        is_secret=is_secret,
+        secrecy_ground=secrecy_ground.strip(),
+        secrecy_marked_on=secrecy_marked_on,
+        secrecy_marked_by=secrecy_marked_by.strip(),
+        public_title=public_title.strip(),
+    )
+    # Check what can be checked before taking the counter's lock, so a bad request holds it
+    # for no time at all.
+    case.full_clean(exclude=["serial", "number", "number_key"], validate_constraints=False)
+    case.serial = allocate_serial(register=register, year=year)
+    case.number = register.format_number(year=year, serial=case.serial)
+    case.number_key = normalise_number(case.number)
+    case.full_clean()
+    _record(case, user=user, reason="Registrerat")
+    case.save()
+    return case
+
+
+@transaction.atomic
+def import_case(
+    *,
+    register: Register,
+    year: int,
+    serial: int,
+    title: str,
+    number: str = "",
+    opened_on: dt.date | None = None,
+    closed_on: dt.date | None = None,
+    classification: Classification | None = None,
+    officer: str = "",
+    is_secret: bool = False,
+    secrecy_ground: str = "",
+    secrecy_marked_on: dt.date | None = None,
+    secrecy_marked_by: str = "",
+    public_title: str = "",
+    user=None,
+) -> Case:
+    """Take over an ärende that already has its diarienummer (the data file, a legacy system).
+    The number is kept as given; the register's counter for the year moves past it so the
+    next registration cannot collide with it."""
+    if not isinstance(serial, int) or serial < 1:
+        raise ValidationError({"serial": IMPORT_SERIAL_INVALID})
+    case = Case(
+        register=register,
+        year=year,
+        serial=serial,
+        number=number.strip() or register.format_number(year=year, serial=serial),
+        title=title.strip(),
+        classification=classification,
+        officer=officer.strip(),
+        opened_on=opened_on,
+        closed_on=closed_on,
+        status=Case.Status.CLOSED if closed_on else Case.Status.OPEN,
+        is_secret=is_secret,
+        secrecy_ground=secrecy_ground.strip(),
+        secrecy_marked_on=secrecy_marked_on,
+        secrecy_marked_by=secrecy_marked_by.strip(),
+        public_title=public_title.strip(),
+    )
+    case.number_key = normalise_number(case.number)
+    case.full_clean()
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVE_COUNTER_PAST_SQL, [register.pk, year, serial])
+    _record(case, user=user, reason="Importerat med befintligt diarienummer")
+    case.save()
+    return case
+
+
+@transaction.atomic
+def add_document(
+    *,
+    case: Case,
+    date: dt.date,
+    direction: str,
+    description: str,
+    counterpart: str = "",
+    author: str = "",
+    text: str = "",
+    file: UploadedFile | None = None,
+    is_secret: bool = False,
+    secrecy_ground: str = "",
+    secrecy_marked_on: dt.date | None = None,
+    secrecy_marked_by: str = "",
+    public_title: str = "",
+    user=None,
+) -> Document:
+    """Register a handling in ``case`` with the next löpnummer of the case, so its number is
+    ``<dnr>:<löpnummer>`` (rule 25). The case row is locked while the löpnummer is taken."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status == Case.Status.CLOSED:
+        raise ValidationError(DOCUMENT_IN_CLOSED_CASE)
+    last = locked.documents.aggregate(last=Max("serial"))["last"] or 0
+    document = Document(
+        case=locked,
+        serial=last + 1,
+        date=date,
+        direction=direction,
+        counterpart=counterpart.strip(),
+        description=description.strip(),
+        author=author.strip(),
+        text=text,
+        is_secret=is_secret,
+        secrecy_ground=secrecy_ground.strip(),
+        secrecy_marked_on=secrecy_marked_on,
+        secrecy_marked_by=secrecy_marked_by.strip(),
+        public_title=public_title.strip(),
+    )
+    if file is not None:
+        document.file = file
+    document.full_clean()
+    _record(document, user=user, reason="Handling registrerad")
+    document.save()
+    return document
+
+
+@transaction.atomic
+def close_case(*, case: Case, closed_on: dt.date | None = None, user=None) -> Case:
+    """Avsluta an ärende."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Case.Status.CLOSED:
+        raise ValidationError(CASE_ALREADY_CLOSED)
+    closed_on = closed_on or timezone.localdate()
+    if case.opened_on and closed_on < case.opened_on:
+        raise ValidationError({"closed_on": CLOSED_BEFORE_OPENED})
+    case.status = Case.Status.CLOSED
+    case.closed_on = closed_on
+    case.full_clean()
+    _record(case, user=user, reason="Avslutat")
+    case.save()
+    return case
+
+
+@transaction.atomic
+def reopen_case(*, case: Case, user=None) -> Case:
+    """Återuppta a closed ärende."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError(CASE_ALREADY_OPEN)
+    case.status = Case.Status.OPEN
+    case.closed_on = None
+    case.full_clean()
+    _record(case, user=user, reason="Återupptaget")
+    case.save()
+    return case
+
+
+@transaction.atomic
+def link_cases(*, from_case: Case, to_case: Case, note: str = "", user=None) -> CaseLink:
+    """Record that two cases are the same matter in different registers (e.g. 2022VFN360 and
+    2022KS554)."""
+    if from_case.pk == to_case.pk:
+        raise ValidationError(LINK_TO_ITSELF)
+    if from_case.register_id == to_case.register_id:
+        raise ValidationError(LINK_SAME_REGISTER)
+    if CaseLink.objects.filter(from_case=from_case, to_case=to_case).exists() or (
+        CaseLink.objects.filter(from_case=to_case, to_case=from_case).exists()
+    ):
+        raise ValidationError(LINK_EXISTS)
+    link = CaseLink(from_case=from_case, to_case=to_case, note=note.strip())
+    link.full_clean()
+    _record(link, user=user, reason="Ärenden kopplade")
+    link.save()
+    return link
