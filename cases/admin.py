@@ -14,6 +14,7 @@ from cases.models import (
     RegisterCounter,
     normalise_number,
 )
+from members.admin import SelectRelatedInline
 
 SECRECY_FIELDSET = (
     _("Sekretess"),
@@ -39,9 +40,10 @@ class DocumentInline(admin.TabularInline):
     extra = 0
 
 
-class CaseLinkOutInline(admin.TabularInline):
+class CaseLinkOutInline(SelectRelatedInline):
     model = CaseLink
     fk_name = "from_case"
+    select_related = ("to_case",)
     fields = ["to_case", "note"]
     autocomplete_fields = ["to_case"]
     verbose_name = _("koppling till ärende")
@@ -49,11 +51,12 @@ class CaseLinkOutInline(admin.TabularInline):
     extra = 0
 
 
-class CaseLinkInInline(admin.TabularInline):
+class CaseLinkInInline(SelectRelatedInline):
     """Links made from the other case, shown here so a clerk sees both directions."""
 
     model = CaseLink
     fk_name = "to_case"
+    select_related = ("from_case",)
     fields = ["from_case", "note"]
     readonly_fields = ["from_case", "note"]
     verbose_name = _("koppling från ärende")

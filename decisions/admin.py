@@ -19,7 +19,7 @@ from decisions.models import (
     Reservation,
     Vote,
 )
-from members.admin import OrganListFilter
+from members.admin import OrganListFilter, SelectRelatedInline
 
 NUMBER_TAKEN = _("Organet har redan en § med det numret det året.")
 
@@ -43,10 +43,11 @@ class DecisionForm(forms.ModelForm):
         return cleaned
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(SelectRelatedInline):
     """The §§ of a meeting; the text of each is written on its own page."""
 
     model = Decision
+    select_related = ("organ",)
     form = DecisionForm
     fields = ["number", "title", "kind", "case"]
     autocomplete_fields = ["case"]
@@ -54,8 +55,9 @@ class DecisionInline(admin.TabularInline):
     extra = 0
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(SelectRelatedInline):
     model = Attendance
+    select_related = ("person",)
     fields = ["person", "role", "function", "party"]
     autocomplete_fields = ["person"]
     extra = 0
@@ -66,6 +68,9 @@ class MotionInline(admin.StackedInline):
     fields = ["order", "mover", "supporters", "text"]
     autocomplete_fields = ["mover", "supporters"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mover")
 
 
 class VoteInline(admin.StackedInline):
@@ -84,29 +89,33 @@ class VoteInline(admin.StackedInline):
     extra = 0
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(SelectRelatedInline):
     model = Participation
+    select_related = ("person",)
     fields = ["person", "role", "function", "party"]
     autocomplete_fields = ["person"]
     extra = 0
 
 
-class ReservationInline(admin.TabularInline):
+class ReservationInline(SelectRelatedInline):
     model = Reservation
+    select_related = ("person",)
     fields = ["order", "person", "motivation"]
     autocomplete_fields = ["person"]
     extra = 0
 
 
-class RecusalInline(admin.TabularInline):
+class RecusalInline(SelectRelatedInline):
     model = Recusal
+    select_related = ("person",)
     fields = ["person", "ground"]
     autocomplete_fields = ["person"]
     extra = 0
 
 
-class DecisionLinkInline(admin.TabularInline):
+class DecisionLinkInline(SelectRelatedInline):
     model = DecisionLink
+    select_related = ("target__organ",)
     fk_name = "source"
     fields = ["kind", "target", "target_reference", "note"]
     autocomplete_fields = ["target"]
@@ -114,8 +123,9 @@ class DecisionLinkInline(admin.TabularInline):
     extra = 0
 
 
-class BallotInline(admin.TabularInline):
+class BallotInline(SelectRelatedInline):
     model = Ballot
+    select_related = ("person",)
     fields = ["order", "person", "choice", "role", "party"]
     autocomplete_fields = ["person"]
     extra = 0

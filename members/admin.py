@@ -27,6 +27,16 @@ class OrganListFilter(admin.RelatedFieldListFilter):
         return [(organ.pk, str(organ)) for organ in Organ.objects.select_related("organisation")]
 
 
+class SelectRelatedInline(admin.TabularInline):
+    """An inline whose rows are printed with ``__str__``: ``select_related`` names what that
+    touches, so it is loaded with the rows rather than once per row."""
+
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+
 class OrganInline(admin.TabularInline):
     model = Organ
     fields = ["name", "code", "kind", "parent"]
@@ -35,8 +45,9 @@ class OrganInline(admin.TabularInline):
     extra = 0
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(SelectRelatedInline):
     model = Assignment
+    select_related = ("person",)
     fields = ["person", "role", "party", "represents", "start_on", "end_on", "note"]
     autocomplete_fields = ["person", "represents"]
     extra = 0
