@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import (
+    ApiToken,
     Case,
     CaseLink,
     Classification,
@@ -118,6 +119,9 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
     Case: lambda: make_case(classification=_classification()),
     CaseLink: lambda: CaseLink.objects.create(from_case=make_case(), to_case=make_case()),
     Document: make_document,
+    ApiToken: lambda: ApiToken.objects.create(
+        name=f"e-tjänst {next(_n)}", token_hash=f"{next(_n):064x}"
+    ),
     Meeting: make_meeting,
     Attendance: lambda: Attendance.objects.create(
         meeting=make_meeting(), person=make_person(), role="member"
@@ -212,6 +216,75 @@ def test_change_form_renders(admin_client, model):
     assert admin_client.get(admin_url(model, "change", row.pk)).status_code == 200
 
 
+def test_registering_a_case_in_the_admin_gives_it_the_next_diarienummer(admin_client):
+    """Rule 24: the number comes from the register's counter, not from the clerk."""
+    register = make_register(code="KS", number_format="{year}.{seq:03d} {code}")
+    url = admin_url(Case, "add")
+    data = {"register": register.pk, "title": "Utträde", "opened_on": "2023-12-01"}
+
+    for _ in range(2):
+        response = admin_client.post(url, data | _empty_inlines(admin_client, url))
+        assert response.status_code == 302
+
+    assert sorted(register.cases.values_list("number", flat=True)) == [
+        "2023.001 KS",
+        "2023.002 KS",
+    ]
+    assert register.counters.get(year=2023).last_serial == 2
+
+
+def test_a_cases_diarienummer_cannot_be_changed_in_the_admin(admin_client):
+    case = make_case()
+
+    form = admin_client.get(admin_url(Case, "change", case.pk)).context["adminform"].form
+
+    assert {"number", "register", "year", "serial"}.isdisjoint(form.fields)
+
+
+def test_a_handling_added_on_the_case_page_gets_the_next_serial_of_the_case(admin_client):
+    """Rule 25: a handling is numbered <dnr>:<löpnummer> by the service."""
+    case = make_case(number="2023.509 KS")
+    make_document(case=case, serial=1)
+    url = admin_url(Case, "change", case.pk)
+    data = _change_form_data(admin_client.get(url)) | {
+        "documents-TOTAL_FORMS": 2,
+        "documents-1-date": "2023-10-24",
+        "documents-1-direction": "drawn_up",
+        "documents-1-description": "Tjänsteskrivelse",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert case.documents.get(description="Tjänsteskrivelse").number == "2023.509 KS:2"
+
+
+def test_a_handling_added_on_its_own_page_gets_the_next_serial_of_the_case(admin_client):
+    case = make_case(number="2023.509 KS")
+    make_document(case=case, serial=1)
+
+    response = admin_client.post(
+        admin_url(Document, "add"),
+        {"case": case.pk, "date": "2023-10-24", "direction": "incoming", "description": "Brev"},
+    )
+
+    assert response.status_code == 302
+    assert case.documents.get(description="Brev").serial == 2
+
+
+def test_the_close_action_closes_the_selected_cases_through_the_service(admin_client):
+    open_case = make_case(opened_on=dt.date(2024, 1, 15))
+
+    admin_client.post(
+        admin_url(Case, "changelist"),
+        {"action": "close_cases", "_selected_action": [open_case.pk]},
+    )
+
+    open_case.refresh_from_db()
+    assert open_case.status == Case.Status.CLOSED
+    assert open_case.history.latest().history_change_reason == "Avslutat"
+
+
 def test_register_counters_are_read_only_in_the_admin(admin_client):
     counter = build(RegisterCounter)
 
@@ -295,6 +368,25 @@ def test_decision_admin_refuses_a_paragraph_number_the_organ_already_used_that_y
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["number"] == [NUMBER_TAKEN]
+
+
+def _change_form_data(response) -> dict[str, object]:
+    """What the browser would post back from the admin change page in ``response``, unchanged."""
+    forms = [response.context["adminform"].form]
+    data: dict[str, object] = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+        forms += formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value is not False and (value or value == 0):  # empty file fields are falsy
+                data[form.add_prefix(name)] = value
+    return data
 
 
 def _empty_inlines(client, url: str) -> dict[str, int]:

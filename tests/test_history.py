@@ -36,8 +36,10 @@ def change_form_data(response) -> dict[str, object]:
     for form in forms:
         for name in form.fields:
             value = form[name].value()
-            if value not in (None, False):
-                data[form.add_prefix(name)] = "on" if value is True else value
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value is not False and (value or value == 0):  # empty file fields are falsy
+                data[form.add_prefix(name)] = value
     return data
 
 
