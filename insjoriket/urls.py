@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from insjoriket import views
 
@@ -13,5 +13,6 @@ urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("arenden/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

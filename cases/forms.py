@@ -1,0 +1,208 @@
+"""Forms of the registrator's pages. They parse and check input; the writes are in
+``cases.services``."""
+
+import zipfile
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import SECRECY_INCOMPLETE, Case, Classification, Document, Register
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+FILE_TOO_LARGE = _("Filen är för stor. Största tillåtna storlek är 20 MB.")
+FILE_TYPE_NOT_ALLOWED = _(
+    "Filtypen är inte tillåten. Tillåtna filer är PDF, Word (DOCX), OpenDocument-text (ODT), "
+    "PNG och JPEG."
+)
+FILE_CONTENT_MISMATCH = _("Filens innehåll stämmer inte med filändelsen.")
+CASE_NUMBER_NOT_FOUND = _("Det finns inget ärende med det diarienumret.")
+CASE_NUMBER_AMBIGUOUS = _("Diarienumret finns i flera diarier. Välj diarium.")
+
+# Extension → the type its content must have. Checked on the bytes, not on the name alone.
+ALLOWED_EXTENSIONS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "odt": "odt",
+    "png": "png",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+}
+
+
+def sniff_file_type(head: bytes, fileobj) -> str | None:
+    """The type of a file from its content signature: ``pdf``, ``docx``, ``odt``, ``png``,
+    ``jpeg``, or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            fileobj.seek(0)
+            with zipfile.ZipFile(fileobj) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names:
+                    mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                    if mimetype == CONTENT_TYPES["odt"]:
+                        return "odt"
+                if "word/document.xml" in names and "[Content_Types].xml" in names:
+                    return "docx"
+        except (zipfile.BadZipFile, OSError, KeyError):
+            return None
+    return None
+
+
+def check_upload(upload) -> str:
+    """Refuse files over 20 MB and files whose content is not the type their name says."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(FILE_TOO_LARGE, code="too_large")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(FILE_TYPE_NOT_ALLOWED, code="type")
+    upload.seek(0)
+    head = upload.read(16)
+    kind = sniff_file_type(head, upload)
+    upload.seek(0)
+    if kind is None:
+        raise ValidationError(FILE_TYPE_NOT_ALLOWED, code="type")
+    if kind != ALLOWED_EXTENSIONS[extension]:
+        raise ValidationError(FILE_CONTENT_MISMATCH, code="mismatch")
+    return kind
+
+
+class SecrecyFormMixin(forms.Form):
+    is_secret = forms.BooleanField(label=_("Sekretess"), required=False)
+    secrecy_ground = forms.CharField(
+        label=_("Sekretessgrund (lagrum)"),
+        max_length=100,
+        required=False,
+        help_text=_("T.ex. OSL 26 kap. 1 §"),
+    )
+    secrecy_marked_on = forms.DateField(
+        label=_("Sekretessmarkerad datum"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    secrecy_marked_by = forms.CharField(label=_("Markerad av"), max_length=200, required=False)
+    public_title = forms.CharField(
+        label=_("Offentlig titel"),
+        max_length=500,
+        required=False,
+        help_text=_("Visas i stället för den sekretessbelagda texten."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_secret") and not (
+            data.get("secrecy_ground")
+            and data.get("secrecy_marked_on")
+            and data.get("secrecy_marked_by")
+        ):
+            raise ValidationError(SECRECY_INCOMPLETE)
+        return data
+
+
+class ClassificationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Classification) -> str:
+        return f"{obj.scheme.name}: {obj.code} {obj.title}".strip()
+
+
+def classification_choices():
+    return Classification.objects.select_related("scheme").order_by("scheme__name", "code")
+
+
+class CaseForm(SecrecyFormMixin):
+    register = forms.ModelChoiceField(
+        label=_("Diarium"), queryset=Register.objects.select_related("organisation")
+    )
+    title = forms.CharField(label=_("Ärendemening"), max_length=500)
+    classification = ClassificationChoiceField(
+        label=_("Klassificering"), queryset=classification_choices(), required=False
+    )
+    officer = forms.CharField(label=_("Handläggare"), max_length=200, required=False)
+
+    field_order = ["register", "title", "classification", "officer"]
+
+
+class DocumentForm(SecrecyFormMixin):
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    direction = forms.ChoiceField(label=_("Riktning"), choices=Document.Direction.choices)
+    counterpart = forms.CharField(label=_("Avsändare/mottagare"), max_length=300, required=False)
+    description = forms.CharField(label=_("Beskrivning"), max_length=500)
+    file = forms.FileField(
+        label=_("Fil"),
+        required=False,
+        help_text=_("PDF, DOCX, ODT, PNG eller JPEG, högst 20 MB."),
+    )
+
+    field_order = ["date", "direction", "counterpart", "description", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            check_upload(upload)
+        return upload
+
+
+class CaseFilterForm(forms.Form):
+    register = forms.ModelChoiceField(
+        label=_("Diarium"), queryset=Register.objects.all(), required=False
+    )
+    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2200, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Alla"))] + list(Case.Status.choices), required=False
+    )
+    officer = forms.CharField(label=_("Handläggare"), max_length=200, required=False)
+    classification = ClassificationChoiceField(
+        label=_("Klassificering"), queryset=classification_choices(), required=False
+    )
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("register"):
+            queryset = queryset.filter(register=data["register"])
+        if data.get("year"):
+            queryset = queryset.filter(year=data["year"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("officer"):
+            queryset = queryset.filter(officer__icontains=data["officer"])
+        if data.get("classification"):
+            queryset = queryset.filter(classification=data["classification"])
+        return queryset
+
+
+class CloseCaseForm(forms.Form):
+    closed_on = forms.DateField(
+        label=_("Avslutat datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class LinkCaseForm(forms.Form):
+    number = forms.CharField(
+        label=_("Diarienummer i det andra diariet"),
+        max_length=60,
+        help_text=_("T.ex. 2022VFN360"),
+    )
+    note = forms.CharField(label=_("Anteckning"), max_length=300, required=False)
+
+    def clean_number(self) -> Case:
+        from cases.models import normalise_number
+
+        key = normalise_number(self.cleaned_data["number"])
+        found = list(Case.objects.filter(number_key=key).select_related("register")[:2])
+        if not found:
+            raise ValidationError(CASE_NUMBER_NOT_FOUND)
+        if len(found) > 1:
+            raise ValidationError(CASE_NUMBER_AMBIGUOUS)
+        return found[0]

@@ -1,0 +1,247 @@
+"""One search box for everything a user may see: ärenden, handlingar and §§.
+
+Words are matched with PostgreSQL full-text search in the built-in ``swedish`` configuration,
+over expression GIN indexes (migration 0004), ranked with ``ts_rank_cd`` and shown with
+``ts_headline`` snippets. No extension is needed (the embedded PostgreSQL has none), so the
+same code runs on the embedded server, in CI and in production.
+
+The ``swedish`` snowball stemmer leaves definite forms alone (``beslutet``, ``ärendet``,
+``skolan``) and does not split compounds (``bygglovsansökan``). Each query word therefore
+matches, as a prefix, both its snowball stem and a light stem that strips the Swedish
+definite and plural endings (``beslutet`` → ``beslut:*``, ``skolan`` → ``skol:*``), which also
+finds compounds that begin with the word (``bygglov`` → ``bygglovsansökan``). Measured by
+``tests/cases/test_search_relevance.py``.
+
+Diarienummer are found exactly and loosely (``2023.509``, ``509 KS``, ``2022ks554``,
+``KS 2022/554``) through ``Case.number_key`` and (register code, year, serial).
+
+Secret cases and handlingar never match a word search for users without access; a number
+lookup shows them masked (the dnr and date are public, rule 21).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from cases.access import can_see_secret, can_see_unapproved_decisions, case_title_for
+from cases.models import Case, normalise_number
+
+MAX_HITS = 50
+MAX_QUERY_WORDS = 8
+
+# PostgreSQL's own list (tsearch_data/swedish.stop): words the swedish configuration drops.
+SWEDISH_STOPWORDS = frozenset(
+    """och det att i en jag hon som han på den med var sig för så till är men ett om hade de av
+    icke mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde något
+    från ut när efter upp vi dem vara vad över än dig kan sina här ha mot alla under någon eller
+    allt mycket sedan ju denna själv detta åt utan varit hur ingen mitt ni bli blev oss din dessa
+    några deras blir mina samma vilken er sådan vår blivit dess inom mellan sådant varför varje
+    vilka ditt vem vilket sitta sådana vart dina vars vårt våra ert era vilkas""".split()
+)
+
+# Definite and plural endings, longest first. The stem keeps at least MIN_STEM letters.
+SUFFIXES = (
+    "arnas",
+    "ernas",
+    "ornas",
+    "arna",
+    "erna",
+    "orna",
+    "ande",
+    "ende",
+    "heten",
+    "ens",
+    "ets",
+    "et",
+    "en",
+    "an",
+    "na",
+    "ar",
+    "er",
+    "or",
+    "a",
+    "e",
+    "n",
+    "t",
+)
+MIN_STEM = 4
+
+# Must stay identical to the indexed expressions of migration 0004, or the indexes go unused.
+CASE_VECTOR = "to_tsvector('swedish'::regconfig, c.title)"
+DOCUMENT_VECTOR = "to_tsvector('swedish'::regconfig, d.description)"
+DECISION_VECTOR = "to_tsvector('swedish'::regconfig, (p.title || ' ' || p.decision_text))"
+
+HEADLINE_OPTIONS = (
+    'StartSel="[[[", StopSel="]]]", MaxWords=30, MinWords=12, MaxFragments=2, '
+    'FragmentDelimiter=" … "'
+)
+
+_WORD = re.compile(r"[^\W_]+")
+_RUN = re.compile(r"\d+|[^\W\d_]+")
+
+
+def light_stem(word: str) -> str:
+    """``beslutet`` → ``beslut``, ``skolan`` → ``skol``, ``ärenden`` → ``ärend``."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def query_words(text: str) -> list[str]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return [w for w in words if w not in SWEDISH_STOPWORDS][:MAX_QUERY_WORDS]
+
+
+def tsquery_sql(words: list[str]) -> tuple[str, list[str]]:
+    """SQL for the tsquery of ``words`` (all must match) and its parameters."""
+    parts, params = [], []
+    for word in words:
+        parts.append("(to_tsquery('swedish', %s) || to_tsquery('simple', %s))")
+        stem = light_stem(word)
+        prefix = ":*" if len(stem) >= 3 else ""
+        params += [f"{word}{':*' if len(word) >= 3 else ''}", f"{stem}{prefix}"]
+    return " && ".join(parts), params
+
+
+@dataclass
+class Hit:
+    kind: str  # "case", "document" or "decision"
+    number: str
+    title: str
+    url: str
+    snippet: SafeString
+    rank: float
+    date: object = None
+
+
+def _snippet(text: str | None) -> SafeString:
+    html = escape(text or "").replace("[[[", "<mark>").replace("]]]", "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only <mark> is added
+
+
+def search(text: str, *, user) -> list[Hit]:
+    """Number hits first (exact before loose), then word hits by rank."""
+    may_see_secret = can_see_secret(user)
+    hits = number_hits(text, may_see_secret=may_see_secret)
+    seen = {("case", hit.url) for hit in hits}
+    words = query_words(text)
+    if words:
+        for hit in word_hits(words, user=user, may_see_secret=may_see_secret):
+            if (hit.kind, hit.url) not in seen:
+                hits.append(hit)
+    return hits
+
+
+def parse_number(text: str) -> Q | None:
+    """A loose diarienummer as (year, serial, register code): ``509 KS``, ``KS 2022/554``,
+    ``2023.509``, ``2022ks554``."""
+    runs = _RUN.findall(text.lower())
+    digits = [r for r in runs if r.isdigit()]
+    letters = [r for r in runs if not r.isdigit()]
+    if not digits or len(runs) > 3 or len(digits) > 2 or len(letters) > 1:
+        return None
+    if letters and len(letters[0]) > 8:
+        return None
+    year = None
+    if len(digits) == 2:
+        years = [d for d in digits if len(d) == 4 and 1900 <= int(d) <= 2200]
+        if not years:
+            return None
+        year = years[0]
+        digits.remove(year)
+    condition = Q(serial=int(digits[0]))
+    if year:
+        condition &= Q(year=int(year))
+    if letters:
+        condition &= Q(register__code__iexact=letters[0])
+    return condition
+
+
+def number_hits(text: str, *, may_see_secret: bool) -> list[Hit]:
+    key = normalise_number(text)
+    if not key or not any(ch.isdigit() for ch in key):
+        return []
+    condition = Q(number_key=key)
+    if len(key) >= 3:
+        condition |= Q(number_key__contains=key)
+    structured = parse_number(text)
+    if structured is not None:
+        condition |= structured
+    found = list(Case.objects.filter(condition).select_related("register")[:MAX_HITS])
+
+    def order(case: Case):
+        return (case.number_key != key, not case.number_key.startswith(key), -case.year)
+
+    found.sort(key=order)
+    return [
+        Hit(
+            kind="case",
+            number=case.number,
+            title=case_title_for(case, may_see_secret=may_see_secret),
+            url=reverse("cases:case-detail", args=[case.pk]),
+            snippet=mark_safe(""),
+            rank=1000.0 if case.number_key == key else 500.0,
+            date=case.opened_on,
+        )
+        for case in found
+    ]
+
+
+def word_hits(words: list[str], *, user, may_see_secret: bool) -> list[Hit]:
+    query, params = tsquery_sql(words)
+    secret_ok = "TRUE" if may_see_secret else "FALSE"
+    drafts_ok = "TRUE" if can_see_unapproved_decisions(user) else "FALSE"
+    sql = f"""
+        WITH q AS (SELECT {query} AS query)
+        (SELECT 'case', c.id, c.id, c.number, c.title, c.opened_on,
+                ts_rank_cd({CASE_VECTOR}, q.query) * 1.5,
+                ts_headline('swedish', c.title, q.query, %s)
+           FROM cases_case c, q
+          WHERE {CASE_VECTOR} @@ q.query AND ({secret_ok} OR NOT c.is_secret)
+          ORDER BY 7 DESC LIMIT {MAX_HITS})
+        UNION ALL
+        (SELECT 'document', d.id, c.id, c.number || ':' || d.serial, d.description, d.date,
+                ts_rank_cd({DOCUMENT_VECTOR}, q.query),
+                ts_headline('swedish', d.description, q.query, %s)
+           FROM cases_document d JOIN cases_case c ON c.id = d.case_id, q
+          WHERE {DOCUMENT_VECTOR} @@ q.query
+            AND ({secret_ok} OR NOT (d.is_secret OR c.is_secret))
+          ORDER BY 7 DESC LIMIT {MAX_HITS})
+        UNION ALL
+        (SELECT 'decision', p.id, p.case_id, o.code || ' ' || COALESCE(p.year::text, '') ||
+                    ' § ' || COALESCE(p.number::text, '?'),
+                p.title, m.held_on,
+                ts_rank_cd({DECISION_VECTOR}, q.query),
+                ts_headline('swedish', p.title || ' ' || p.decision_text, q.query, %s)
+           FROM decisions_decision p
+           JOIN decisions_meeting m ON m.id = p.meeting_id
+           JOIN members_organ o ON o.id = p.organ_id, q
+          WHERE {DECISION_VECTOR} @@ q.query
+            AND ({drafts_ok} OR m.approved_on IS NOT NULL)
+          ORDER BY 7 DESC LIMIT {MAX_HITS})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + [HEADLINE_OPTIONS] * 3)
+        rows = cursor.fetchall()
+    hits = []
+    for kind, _pk, case_id, number, title, date, rank, headline in rows:
+        url = reverse("cases:case-detail", args=[case_id]) if case_id else ""
+        hits.append(
+            Hit(
+                kind=kind,
+                number=number,
+                title=title,
+                url=url,
+                snippet=_snippet(headline),
+                rank=float(rank),
+                date=date,
+            )
+        )
+    hits.sort(key=lambda hit: -hit.rank)
+    return hits[:MAX_HITS]

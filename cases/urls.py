@@ -1,0 +1,19 @@
+"""URLs of the diarium pages, mounted under /arenden/."""
+
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="case-list"),
+    path("nytt/", views.case_create, name="case-create"),
+    path("sok/", views.search, name="search"),
+    path("<int:pk>/", views.case_detail, name="case-detail"),
+    path("<int:pk>/handlingar/ny/", views.document_create, name="document-create"),
+    path("<int:pk>/avsluta/", views.case_close, name="case-close"),
+    path("<int:pk>/ateruppta/", views.case_reopen, name="case-reopen"),
+    path("<int:pk>/koppla/", views.case_link, name="case-link"),
+    path("handlingar/<int:pk>/fil/", views.document_file, name="document-file"),
+]

@@ -1,0 +1,277 @@
+"""The registrator's pages: the case list, the case page, registering ärenden and handlingar,
+closing, reopening and linking, the files of handlingar, and the search page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import search as case_search
+from cases import services
+from cases.access import (
+    can_read_documents,
+    can_register,
+    can_see_secret,
+    case_title_for,
+    cases,
+    document_is_hidden,
+    document_title_for,
+)
+from cases.forms import (
+    CONTENT_TYPES,
+    CaseFilterForm,
+    CaseForm,
+    CloseCaseForm,
+    DocumentForm,
+    LinkCaseForm,
+    sniff_file_type,
+)
+from cases.models import Case, Document
+
+CASES_PER_PAGE = 25
+
+
+def staff_permission(perm: str):
+    """Anonymous visitors go to the login page; logged-in users without ``perm`` get 403."""
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def case_list(request):
+    may_see_secret = can_see_secret(request.user)
+    form = CaseFilterForm(request.GET or None)
+    queryset = cases().for_list_page().order_by("-year", "register__code", "-serial")
+    if form.is_bound and form.is_valid():
+        queryset = form.filter(queryset)
+    page = Paginator(queryset, CASES_PER_PAGE).get_page(request.GET.get("sida"))
+    for case in page.object_list:
+        case.shown_title = case_title_for(case, may_see_secret=may_see_secret)
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": can_register(request.user),
+        },
+    )
+
+
+def case_detail(request, pk: int):
+    case = get_object_or_404(cases().for_case_page(request.user), pk=pk)
+    may_see_secret = can_see_secret(request.user)
+    case.shown_title = case_title_for(case, may_see_secret=may_see_secret)
+    case.content_hidden = case.is_secret and not may_see_secret
+    documents = list(case.documents.all())
+    for document in documents:
+        document.case = case  # the prefetched rows share the case already loaded
+        document.hidden = document_is_hidden(document, may_see_secret=may_see_secret)
+        document.shown_title = document_title_for(document, may_see_secret=may_see_secret)
+    linked = [link.to_case for link in case.links_out.all()] + [
+        link.from_case for link in case.links_in.all()
+    ]
+    for other in linked:
+        other.shown_title = case_title_for(other, may_see_secret=may_see_secret)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "documents": documents,
+            "linked": linked,
+            "decisions": list(case.decisions.all()),
+            "history": _history(case, may_see_secret=may_see_secret),
+            "can_register": can_register(request.user),
+            "can_read_documents": can_read_documents(request.user),
+            "close_form": CloseCaseForm(),
+            "link_form": LinkCaseForm(),
+        },
+    )
+
+
+HISTORY_HIDDEN_FIELDS = {"number_key"}
+
+
+def _shown(choices: dict, field: str, value):
+    return choices.get(field, {}).get(value, value)
+
+
+def _history(case: Case, *, may_see_secret: bool) -> list[dict]:
+    """Who changed what and when (rule 23), newest first. Users without access to secrets see
+    who and when but no values of a case that has ever been secret."""
+    records = list(case.history.select_related("history_user").order_by("history_date"))
+    ever_secret = any(record.is_secret for record in records)
+    hide_values = ever_secret and not may_see_secret
+    labels = {field.attname: field.verbose_name for field in Case._meta.concrete_fields}
+    labels |= {field.name: field.verbose_name for field in Case._meta.concrete_fields}
+    choices = {field.name: dict(field.flatchoices) for field in Case._meta.concrete_fields}
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                if change.field in HISTORY_HIDDEN_FIELDS:
+                    continue
+                changes.append(
+                    {
+                        "field": labels.get(change.field, change.field),
+                        "old": "" if hide_values else _shown(choices, change.field, change.old),
+                        "new": "" if hide_values else _shown(choices, change.field, change.new),
+                    }
+                )
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "kind": record.get_history_type_display(),
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+                "hide_values": hide_values,
+            }
+        )
+        previous = record
+    entries.reverse()
+    return entries
+
+
+@staff_permission("cases.add_case")
+def case_create(request):
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.register_case(user=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Ärendet är registrerat med diarienummer %(number)s.") % {"number": case.number},
+            )
+            return redirect("cases:case-detail", pk=case.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "cases/case_form.html", {"form": form}, status=status)
+
+
+@staff_permission("cases.add_document")
+def document_create(request, pk: int):
+    case = get_object_or_404(Case.objects.select_related("register"), pk=pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.add_document(case=case, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Handlingen är registrerad som %(number)s.")
+                % {"number": f"{case.number}:{document.serial}"},
+            )
+            return redirect("cases:case-detail", pk=case.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "cases/document_form.html", {"form": form, "case": case}, status=status)
+
+
+@require_POST
+@staff_permission("cases.change_case")
+def case_close(request, pk: int):
+    case = get_object_or_404(Case, pk=pk)
+    form = CloseCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_case(
+                case=case, closed_on=form.cleaned_data["closed_on"], user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Ärendet är avslutat."))
+    else:
+        messages.error(request, _("Ange ett giltigt datum."))
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@require_POST
+@staff_permission("cases.change_case")
+def case_reopen(request, pk: int):
+    case = get_object_or_404(Case, pk=pk)
+    try:
+        services.reopen_case(case=case, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Ärendet är återupptaget."))
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@staff_permission("cases.add_caselink")
+def case_link(request, pk: int):
+    case = get_object_or_404(Case.objects.select_related("register"), pk=pk)
+    form = LinkCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_cases(
+                from_case=case,
+                to_case=form.cleaned_data["number"],
+                note=form.cleaned_data["note"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Ärendena är kopplade."))
+            return redirect("cases:case-detail", pk=case.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "cases/case_link.html", {"form": form, "case": case}, status=status)
+
+
+@login_required
+def document_file(request, pk: int):
+    """The file of a handling, served only through this view: MEDIA_ROOT is not in the web
+    root, and secret handlingar are refused to users without access."""
+    document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
+    if not can_read_documents(request.user):
+        raise PermissionDenied
+    if document_is_hidden(document, may_see_secret=can_see_secret(request.user)):
+        raise PermissionDenied
+    if not document.file:
+        raise Http404
+    handle = document.file.open("rb")
+    kind = sniff_file_type(handle.read(16), handle)
+    handle.seek(0)
+    extension = {"jpeg": "jpg"}.get(kind or "", kind or "bin")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{document.case.number_key}-{document.serial}.{extension}",
+        content_type=CONTENT_TYPES.get(kind or "", "application/octet-stream"),
+    )
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = case_search.search(query, user=request.user) if query else None
+    return render(request, "cases/search.html", {"query": query, "results": results})
