@@ -193,10 +193,12 @@ class CaseAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Document:
             return super().save_formset(request, form, formset, change)
+        added = []
         for document in formset.save(commit=False):
             if document.pk:
                 document.save()
-            else:
+                continue
+            added.append(
                 add_document(
                     case=form.instance,
                     user=request.user,
@@ -206,6 +208,8 @@ class CaseAdmin(SimpleHistoryAdmin):
                     description=document.description,
                     file=document.file.file if document.file else None,
                 )
+            )
+        formset.new_objects = added  # what the admin's change message names
 
     def get_search_results(self, request, queryset, search_term):
         """Also find ``2023.509 KS`` when the clerk types ``2023-509ks`` or ``2023509 ks``."""

@@ -1,7 +1,8 @@
 """Back office for what was decided: sammanträden, their §§ and what belongs to a §."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,43 +20,99 @@ from decisions.models import (
     Reservation,
     Vote,
 )
+from decisions.services import (
+    MEETING_DATE_UNKNOWN,
+    NUMBER_OUT_OF_SERIES,
+    NUMBER_TAKEN,
+    add_decision,
+    approve_immediately,
+    is_decision_approved,
+    next_decision_number,
+)
 from members.admin import OrganListFilter, SelectRelatedInline
 
-NUMBER_TAKEN = _("Organet har redan en § med det numret det året.")
+TEXT_FIELDS = ["description", "preparation", "procedure", "decision_text", "basis", "sent_to"]
+
+
+def is_locked(obj) -> bool:
+    """Whether ``obj`` (a § or a meeting) is justerad, so that what belongs to it can no longer
+    be changed, only corrected (rule 9)."""
+    if isinstance(obj, Decision):
+        return is_decision_approved(obj)
+    if isinstance(obj, Meeting):
+        return obj.approved_on is not None
+    return False
+
+
+class LockedWhenApproved:
+    """An inline of a § or a meeting: read-only once that is justerad (rule 9)."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not is_locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not is_locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not is_locked(obj)
 
 
 class DecisionForm(forms.ModelForm):
-    """A § takes its organ and year from its meeting (``Decision.save``), so they are not on
-    the form, and Django's unique check skips the § series; this form checks it instead of
-    letting the database refuse it with an error page."""
+    """A § takes its organ and year from its meeting and its number from the organ's yearly
+    series (``add_decision``). The service checks the series again under a lock; this form
+    checks it first so that the clerk gets a message, not an error page."""
 
     def clean(self):
         cleaned = super().clean()
         meeting, number = cleaned.get("meeting"), cleaned.get("number")
-        if meeting and number:
-            # A meeting added on the same page has no year yet: Meeting.save() derives it.
-            year = meeting.year or (meeting.held_on.year if meeting.held_on else None)
-            taken = Decision.objects.filter(
-                organ_id=meeting.organ_id, year=year, number=number
-            ).exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error("number", NUMBER_TAKEN)
+        if meeting is None:
+            return cleaned
+        # A meeting added on the same page has no year yet: Meeting.save() derives it.
+        year = meeting.year or (meeting.held_on.year if meeting.held_on else None)
+        if year is None and self.instance.pk is None:
+            raise forms.ValidationError(MEETING_DATE_UNKNOWN)
+        if number is None or number == self.initial.get("number"):
+            return cleaned
+        taken = Decision.objects.filter(organ_id=meeting.organ_id, year=year, number=number)
+        expected = next_decision_number(organ=meeting.organ, year=year)
+        if taken.exclude(pk=self.instance.pk).exists():
+            self.add_error(
+                "number", NUMBER_TAKEN.format(number=number, organ=meeting.organ.name, year=year)
+            )
+        elif self.instance.pk is None and number != expected:
+            self.add_error("number", NUMBER_OUT_OF_SERIES.format(number=number, expected=expected))
         return cleaned
 
 
-class DecisionInline(SelectRelatedInline):
-    """The §§ of a meeting; the text of each is written on its own page."""
+def _add_decision(request, *, meeting: Meeting, decision: Decision) -> Decision:
+    """Register the unsaved ``decision`` from a form through ``add_decision``."""
+    return add_decision(
+        meeting=meeting,
+        title=decision.title,
+        number=decision.number,
+        case=decision.case,
+        kind=decision.kind,
+        user=request.user,
+        **{name: getattr(decision, name) for name in TEXT_FIELDS},
+        enforcement_stayed=decision.enforcement_stayed,
+    )
+
+
+class DecisionInline(LockedWhenApproved, SelectRelatedInline):
+    """The §§ of a meeting, numbered in order by ``add_decision`` (see
+    ``MeetingAdmin.save_formset``); the text of each is written on its own page."""
 
     model = Decision
     select_related = ("organ",)
     form = DecisionForm
     fields = ["number", "title", "kind", "case"]
+    readonly_fields = ["number"]
     autocomplete_fields = ["case"]
     show_change_link = True
     extra = 0
 
 
-class AttendanceInline(SelectRelatedInline):
+class AttendanceInline(LockedWhenApproved, SelectRelatedInline):
     model = Attendance
     select_related = ("person",)
     fields = ["person", "role", "function", "party"]
@@ -63,7 +120,7 @@ class AttendanceInline(SelectRelatedInline):
     extra = 0
 
 
-class MotionInline(admin.StackedInline):
+class MotionInline(LockedWhenApproved, admin.StackedInline):
     model = Motion
     fields = ["order", "mover", "supporters", "text"]
     autocomplete_fields = ["mover", "supporters"]
@@ -73,7 +130,7 @@ class MotionInline(admin.StackedInline):
         return super().get_queryset(request).select_related("mover")
 
 
-class VoteInline(admin.StackedInline):
+class VoteInline(LockedWhenApproved, admin.StackedInline):
     """The ballots of a vote are entered on the vote's own page."""
 
     model = Vote
@@ -89,7 +146,7 @@ class VoteInline(admin.StackedInline):
     extra = 0
 
 
-class ParticipationInline(SelectRelatedInline):
+class ParticipationInline(LockedWhenApproved, SelectRelatedInline):
     model = Participation
     select_related = ("person",)
     fields = ["person", "role", "function", "party"]
@@ -97,7 +154,7 @@ class ParticipationInline(SelectRelatedInline):
     extra = 0
 
 
-class ReservationInline(SelectRelatedInline):
+class ReservationInline(LockedWhenApproved, SelectRelatedInline):
     model = Reservation
     select_related = ("person",)
     fields = ["order", "person", "motivation"]
@@ -105,7 +162,7 @@ class ReservationInline(SelectRelatedInline):
     extra = 0
 
 
-class RecusalInline(SelectRelatedInline):
+class RecusalInline(LockedWhenApproved, SelectRelatedInline):
     model = Recusal
     select_related = ("person",)
     fields = ["person", "ground"]
@@ -113,7 +170,7 @@ class RecusalInline(SelectRelatedInline):
     extra = 0
 
 
-class DecisionLinkInline(SelectRelatedInline):
+class DecisionLinkInline(LockedWhenApproved, SelectRelatedInline):
     model = DecisionLink
     select_related = ("target__organ",)
     fk_name = "source"
@@ -123,7 +180,7 @@ class DecisionLinkInline(SelectRelatedInline):
     extra = 0
 
 
-class BallotInline(SelectRelatedInline):
+class BallotInline(LockedWhenApproved, SelectRelatedInline):
     model = Ballot
     select_related = ("person",)
     fields = ["order", "person", "choice", "role", "party"]
@@ -147,6 +204,19 @@ class MeetingAdmin(SimpleHistoryAdmin):
     ]
     inlines = [DecisionInline, AttendanceInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Decision:
+            return super().save_formset(request, form, formset, change)
+        added = []
+        for decision in formset.save(commit=False):
+            if decision.pk:
+                decision.save()
+            else:
+                added.append(_add_decision(request, meeting=form.instance, decision=decision))
+        for decision in formset.deleted_objects:
+            decision.delete()
+        formset.new_objects = added  # what the admin's change message names
+
 
 @admin.register(Attendance)
 class AttendanceAdmin(SimpleHistoryAdmin):
@@ -159,6 +229,10 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(SimpleHistoryAdmin):
+    """A new § is added through ``add_decision`` (next number in the organ's series, the
+    meeting's serving members as participants). A justerad § is read-only (rule 9): it is
+    corrected by a rättelse or by a new decision that links to it."""
+
     form = DecisionForm
     list_display = ["organ", "year", "paragraph", "title", "kind", "case"]
     list_display_links = ["paragraph", "title"]
@@ -166,22 +240,10 @@ class DecisionAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "year", "approved_immediately", ("organ", OrganListFilter)]
     search_fields = ["title", "case__number", "case__number_key", "organ__code", "organ__name"]
     autocomplete_fields = ["meeting", "case"]
-    readonly_fields = ["organ", "year"]
+    readonly_fields = ["organ", "year", "approved_immediately"]
     fieldsets = [
         (None, {"fields": ["meeting", "organ", "year", "number", "kind", "case", "title"]}),
-        (
-            _("Protokollstext"),
-            {
-                "fields": [
-                    "description",
-                    "preparation",
-                    "procedure",
-                    "decision_text",
-                    "basis",
-                    "sent_to",
-                ]
-            },
-        ),
+        (_("Protokollstext"), {"fields": TEXT_FIELDS}),
         (
             _("Justering och verkställighet"),
             {"fields": ["approved_immediately", "enforcement_stayed"]},
@@ -195,10 +257,35 @@ class DecisionAdmin(SimpleHistoryAdmin):
         RecusalInline,
         DecisionLinkInline,
     ]
+    actions = ["approve_selected_immediately"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not is_locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not is_locked(obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        decision = _add_decision(request, meeting=obj.meeting, decision=obj)
+        # The inlines are saved against ``obj``: make it the added §.
+        obj.pk = decision.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
     @admin.display(description=_("§"), ordering="number")
     def paragraph(self, decision: Decision) -> str:
         return decision.label
+
+    @admin.action(description=_("Justera markerade paragrafer omedelbart"), permissions=["change"])
+    def approve_selected_immediately(self, request, queryset):
+        for decision in queryset:
+            try:
+                approve_immediately(decision=decision, user=request.user)
+            except ValidationError as error:
+                message = f"{decision}: {' '.join(error.messages)}"
+                self.message_user(request, message, messages.WARNING)
 
 
 @admin.register(Participation)

@@ -24,7 +24,6 @@ from cases.models import (
     Register,
     RegisterCounter,
 )
-from decisions.admin import NUMBER_TAKEN
 from decisions.models import (
     Appeal,
     Attendance,
@@ -39,6 +38,7 @@ from decisions.models import (
     Reservation,
     Vote,
 )
+from decisions.services import NUMBER_OUT_OF_SERIES, NUMBER_TAKEN
 from members.models import (
     Assignment,
     Contribution,
@@ -336,28 +336,30 @@ def test_meeting_change_page_lists_its_paragraphs_with_links_to_them(admin_clien
     assert admin_url(Decision, "change", decision.pk) in html
 
 
-def test_decision_admin_derives_organ_and_year_from_the_meeting(admin_client):
+def test_a_paragraph_added_in_the_admin_gets_the_next_number_organ_year_and_participants(
+    admin_client,
+):
     meeting = make_meeting(held_on=dt.date(2024, 1, 24))
-
+    make_decision(meeting=meeting, number=8)
+    member = make_person()
+    Attendance.objects.create(meeting=meeting, person=member, role="member")
     url = admin_url(Decision, "add")
 
     response = admin_client.post(
         url,
-        {"meeting": meeting.pk, "number": 9, "kind": "proposal", "title": "Upphävande"}
+        {"meeting": meeting.pk, "kind": "proposal", "title": "Upphävande"}
         | _empty_inlines(admin_client, url),
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     decision = Decision.objects.get(title="Upphävande")
-    assert (decision.organ, decision.year) == (meeting.organ, 2024)
+    assert (decision.organ, decision.year, decision.number) == (meeting.organ, 2024, 9)
+    assert list(decision.participants.all()) == [member]
 
 
-def test_decision_admin_refuses_a_paragraph_number_the_organ_already_used_that_year(
-    admin_client,
-):
+def test_the_decision_admin_refuses_a_paragraph_number_the_organ_used_that_year(admin_client):
     taken = make_decision(number=9, meeting=make_meeting(held_on=dt.date(2024, 1, 24)))
     later = make_meeting(organ=taken.organ, held_on=dt.date(2024, 2, 21))
-
     url = admin_url(Decision, "add")
 
     response = admin_client.post(
@@ -367,7 +369,72 @@ def test_decision_admin_refuses_a_paragraph_number_the_organ_already_used_that_y
     )
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["number"] == [NUMBER_TAKEN]
+    assert response.context["adminform"].form.errors["number"] == [
+        NUMBER_TAKEN.format(number=9, organ=taken.organ.name, year=2024)
+    ]
+
+
+def test_the_decision_admin_refuses_a_paragraph_number_out_of_series(admin_client):
+    meeting = make_meeting(held_on=dt.date(2024, 1, 24))
+    make_decision(meeting=meeting, number=8)
+    url = admin_url(Decision, "add")
+
+    response = admin_client.post(
+        url,
+        {"meeting": meeting.pk, "number": 11, "kind": "decision", "title": "Ny §"}
+        | _empty_inlines(admin_client, url),
+    )
+
+    assert response.context["adminform"].form.errors["number"] == [
+        NUMBER_OUT_OF_SERIES.format(number=11, expected=9)
+    ]
+
+
+def test_paragraphs_added_on_the_meeting_page_are_numbered_in_order(admin_client):
+    meeting = make_meeting(held_on=dt.date(2024, 1, 24))
+    url = admin_url(Meeting, "change", meeting.pk)
+    data = _change_form_data(admin_client.get(url)) | {
+        "decisions-TOTAL_FORMS": 2,
+        "decisions-0-title": "Val av justerare",
+        "decisions-0-kind": "decision",
+        "decisions-1-title": "Godkännande av dagordning",
+        "decisions-1-kind": "decision",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert [(d.number, d.title) for d in meeting.decisions.order_by("number")] == [
+        (1, "Val av justerare"),
+        (2, "Godkännande av dagordning"),
+    ]
+
+
+def test_a_justerad_paragraph_cannot_be_changed_in_the_admin(admin_client):
+    """Rule 9: a justerad § is corrected by a rättelse, never edited."""
+    meeting = make_meeting(held_on=dt.date(2024, 1, 24), approved_on=dt.date(2024, 1, 30))
+    decision = make_decision(meeting=meeting)
+    url = admin_url(Decision, "change", decision.pk)
+
+    page = admin_client.get(url)
+    response = admin_client.post(url, {"title": "Ändrad"})
+
+    assert page.context["has_change_permission"] is False
+    assert response.status_code == 403
+    decision.refresh_from_db()
+    assert decision.title != "Ändrad"
+
+
+def test_the_immediate_approval_action_approves_the_selected_paragraphs(admin_client):
+    decision = make_decision(meeting=make_meeting(held_on=dt.date(2024, 1, 24)))
+
+    admin_client.post(
+        admin_url(Decision, "changelist"),
+        {"action": "approve_selected_immediately", "_selected_action": [decision.pk]},
+    )
+
+    decision.refresh_from_db()
+    assert decision.approved_immediately
 
 
 def _change_form_data(response) -> dict[str, object]:
