@@ -72,6 +72,7 @@ def register_case(
     secrecy_marked_by: str = "",
     public_title: str = "",
     user=None,
+    change_reason: str = "Registrerat",
 ) -> Case:
     """Register a new ärende and give it the next diarienummer of its register and year.
 
@@ -100,7 +101,7 @@ def register_case(
     case.number = register.format_number(year=year, serial=case.serial)
     case.number_key = normalise_number(case.number)
     case.full_clean()
-    _record(case, user=user, reason="Registrerat")
+    _record(case, user=user, reason=change_reason)
     case.save()
     return case
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("arenden/", include("cases.urls")),
+    path("api/v1/", include("cases.api")),
     path("admin/", admin.site.urls),
 ]
