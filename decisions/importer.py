@@ -950,7 +950,7 @@ class _Reader:
                 if dec is None:
                     continue
                 dpath, drec, dkey = dec
-                if dkey in seen_dkeys:
+                if dkey in seen_dkeys and not drec["number"]:
                     self.err(dpath, DUPLICATE.format(key=drec["label"]))
                     continue
                 seen_dkeys.add(dkey)
