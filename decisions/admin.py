@@ -1,5 +1,7 @@
 """Back office for what was decided: sammanträden, their §§ and what belongs to a §."""
 
+from operator import attrgetter
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -35,8 +37,10 @@ TEXT_FIELDS = ["description", "preparation", "procedure", "decision_text", "basi
 
 
 def is_locked(obj) -> bool:
-    """Whether ``obj`` (a § or a meeting) is justerad, so that what belongs to it can no longer
-    be changed, only corrected (rule 9)."""
+    """Whether ``obj`` (a meeting, a § or a vote) is justerad, so that it and what belongs to
+    it can no longer be changed, only corrected (rule 9)."""
+    if isinstance(obj, Vote):
+        obj = obj.decision
     if isinstance(obj, Decision):
         return is_decision_approved(obj)
     if isinstance(obj, Meeting):
@@ -55,6 +59,22 @@ class LockedWhenApproved:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not is_locked(obj)
+
+
+class ProtocolPartAdmin(SimpleHistoryAdmin):
+    """The admin of something recorded in a protocol: read-only once the meeting or § it
+    belongs to (``protocol``, a field path) is justerad (rule 9)."""
+
+    protocol = "decision"
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and is_locked(attrgetter(self.protocol.replace("__", "."))(obj))
 
 
 class DecisionForm(forms.ModelForm):
@@ -219,7 +239,8 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(ProtocolPartAdmin):
+    protocol = "meeting"
     list_display = ["person", "role", "function", "meeting"]
     list_select_related = ["person", "meeting__organ"]
     list_filter = ["role"]
@@ -289,7 +310,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(ProtocolPartAdmin):
     list_display = ["person", "role", "function", "decision"]
     list_select_related = ["person", "decision__organ"]
     list_filter = ["role"]
@@ -298,7 +319,7 @@ class ParticipationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Motion)
-class MotionAdmin(SimpleHistoryAdmin):
+class MotionAdmin(ProtocolPartAdmin):
     list_display = ["decision", "order", "mover", "text"]
     list_select_related = ["decision__organ", "mover"]
     search_fields = ["text", "mover__name", "decision__title"]
@@ -306,7 +327,7 @@ class MotionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(SimpleHistoryAdmin):
+class VoteAdmin(ProtocolPartAdmin):
     list_display = ["decision", "order", "yes_count", "no_count", "abstain_count"]
     list_select_related = ["decision__organ"]
     search_fields = ["question", "decision__title", "decision__case__number"]
@@ -315,7 +336,8 @@ class VoteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Ballot)
-class BallotAdmin(SimpleHistoryAdmin):
+class BallotAdmin(ProtocolPartAdmin):
+    protocol = "vote__decision"
     list_display = ["person", "choice", "party", "decision"]
     list_select_related = ["person", "vote__decision__organ"]
     list_filter = ["choice"]
@@ -328,7 +350,7 @@ class BallotAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(SimpleHistoryAdmin):
+class ReservationAdmin(ProtocolPartAdmin):
     list_display = ["person", "decision", "motivation"]
     list_select_related = ["person", "decision__organ"]
     search_fields = ["person__name", "decision__title", "motivation"]
@@ -336,7 +358,7 @@ class ReservationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recusal)
-class RecusalAdmin(SimpleHistoryAdmin):
+class RecusalAdmin(ProtocolPartAdmin):
     list_display = ["person", "decision", "ground"]
     list_select_related = ["person", "decision__organ"]
     search_fields = ["person__name", "decision__title", "ground"]

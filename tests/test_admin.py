@@ -425,6 +425,47 @@ def test_a_justerad_paragraph_cannot_be_changed_in_the_admin(admin_client):
     assert decision.title != "Ändrad"
 
 
+def _justerad_decision() -> Decision:
+    meeting = make_meeting(held_on=dt.date(2024, 1, 24), approved_on=dt.date(2024, 1, 30))
+    return make_decision(meeting=meeting)
+
+
+def _justerad_ballot() -> Ballot:
+    vote = Vote.objects.create(
+        decision=_justerad_decision(), question="?", yes_count=1, no_count=0, abstain_count=0
+    )
+    return Ballot.objects.create(vote=vote, person=make_person(), choice="yes")
+
+
+@pytest.mark.parametrize(
+    "make_part",
+    [
+        pytest.param(
+            lambda: Participation.objects.create(
+                decision=_justerad_decision(), person=make_person()
+            ),
+            id="participation",
+        ),
+        pytest.param(_justerad_ballot, id="ballot"),
+        pytest.param(
+            lambda: Attendance.objects.create(
+                meeting=_justerad_decision().meeting, person=make_person(), role="member"
+            ),
+            id="attendance",
+        ),
+    ],
+)
+def test_what_a_justerad_protocol_records_cannot_be_changed_on_its_own_page(
+    admin_client, make_part
+):
+    """Rule 9, on the pages that bypass the § page."""
+    part = make_part()
+
+    response = admin_client.post(admin_url(type(part), "change", part.pk), {})
+
+    assert response.status_code == 403
+
+
 def test_the_immediate_approval_action_approves_the_selected_paragraphs(admin_client):
     decision = make_decision(meeting=make_meeting(held_on=dt.date(2024, 1, 24)))
 
