@@ -94,13 +94,13 @@ def register_case(
         secrecy_marked_by=secrecy_marked_by.strip(),
         public_title=public_title.strip(),
     )
-    # Check what can be checked before taking the counter's lock, so a bad request holds it
-    # for no time at all.
-    case.full_clean(exclude=["serial", "number", "number_key"], validate_constraints=False)
+    # Validate everything but the number before taking the counter's lock, so the lock is held
+    # only for the counter, the two inserts and the commit. The number itself cannot be wrong:
+    # the locked counter makes it unique, and the database constraints check it once more.
+    case.full_clean(exclude=["serial", "number", "number_key"])
     case.serial = allocate_serial(register=register, year=year)
     case.number = register.format_number(year=year, serial=case.serial)
     case.number_key = normalise_number(case.number)
-    case.full_clean()
     _record(case, user=user, reason=change_reason)
     case.save()
     return case
