@@ -311,3 +311,25 @@ def test_every_page_needs_the_same_number_of_queries_for_1_and_20_rows(registrat
         counts.append(count_queries(registrator_client, url))
 
     assert counts[0] == counts[1]
+
+
+def test_the_history_of_a_once_secret_case_shows_visitors_no_values(client, register):
+    case = register_case(register=register, title="Orosanmälan gällande barn", year=2024, **SECRET)
+    case.title = "Orosanmälan gällande barnet Kalle"
+    case._change_reason = "Ändrad ärendemening"
+    case.save()
+
+    html = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+
+    assert "Ändrad ärendemening" in html
+    assert "Kalle" not in html and "Orosanmälan" not in html
+
+
+def test_the_search_page_marks_hits_and_hides_secret_cases_from_visitors(client, register):
+    register_case(register=register, title="Cykelbana vid skolan", year=2024)
+    register_case(register=register, title="Cykelolycka med elev", year=2024, **SECRET)
+
+    html = client.get(reverse("cases:search"), {"q": "cykel"}).content.decode()
+
+    assert "<mark>Cykelbana</mark>" in html
+    assert "Cykelolycka" not in html
