@@ -241,3 +241,31 @@ def test_the_command_exits_with_the_error_list(tmp_path):
 
 def test_the_error_messages_are_module_constants():
     assert importer.NOT_PARTICIPANT.format(ref="x") == 'person "x" deltar inte i paragrafen'
+
+
+def test_editing_one_text_and_reimporting_changes_only_that_paragraph(tmp_path):
+    path = _write(tmp_path, MEETING + "      - {number: 1, title: Budget, decision_text: Gammal}\n")
+    import_file(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("Gammal", "Ny"), encoding="utf-8")
+
+    result = import_file(path)
+
+    decision = Decision.objects.get(title="Budget")
+    assert decision.decision_text == "Ny"
+    assert decision.history.count() == 2
+    assert result.counts["paragrafer"]["changed"] == 1
+    assert result.counts["närvaro"] == {"unchanged": 2}
+
+
+def test_a_participant_no_longer_listed_is_removed_on_reimport(tmp_path):
+    path = _write(tmp_path, MEETING + "      - {number: 1, title: Budget}\n")
+    import_file(path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("      - {person: bo}\n", ""), encoding="utf-8"
+    )
+
+    result = import_file(path)
+
+    decision = Decision.objects.get(title="Budget")
+    assert list(decision.participations.values_list("person__key", flat=True)) == ["anna"]
+    assert result.counts["deltagare"]["deleted"] == 1
