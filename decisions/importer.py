@@ -884,9 +884,10 @@ class _Reader:
             if held_on and year and year != held_on.year:
                 self.err(f"{path}.year", YEAR_CONFLICT.format(year=year, held_on=held_on))
             year = held_on.year if held_on else year
-            if not held_on and not date_note:
+            undated = not d.get("held_on")  # a bad date is reported as such, not as missing
+            if undated and not date_note:
                 self.err(path, DATE_NOTE_NEEDED)
-            if not held_on and not key:
+            if undated and not key:
                 self.err(path, UNDATED_NEEDS_KEY)
             if key and not KEY_RE.match(key):
                 self.err(f"{path}.key", BAD_KEY.format(value=key))
