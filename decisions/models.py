@@ -6,8 +6,10 @@ procedural dates (meeting, justering, anslag) and legal validity, which is deriv
 links and appeals by ``decisions.rules`` and never stored as a flag.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -544,3 +546,69 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"Rättelse {self.made_on} av {self.made_by}"
+
+
+class StoredExtract(models.Model):
+    """A rendered protokollsutdrag (rule 30), kept so that the same extract is served again
+    without rendering.
+
+    A justerad § never changes, but what is printed with it can grow: rättelser (rule 9) and
+    later decisions that revoke or amend it. ``content_key`` fingerprints those, so a new
+    rättelse or revocation gives a new stored extract while the old one stays as issued. The
+    utdragsbestyrkande (certifier and date) is part of the rendered page, so one extract is
+    stored per §, certifier, day and content.
+    """
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="stored_extracts", verbose_name=_("§")
+    )
+    certified_by = models.CharField(_("bestyrkt av"), max_length=200)
+    issued_on = models.DateField(_("utfärdat"))
+    content_key = models.CharField(_("innehållsnyckel"), max_length=64)
+    pdf = models.BinaryField(_("PDF"))
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lagrat protokollsutdrag")
+        verbose_name_plural = _("lagrade protokollsutdrag")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "certified_by", "issued_on", "content_key"],
+                name="stored_extract_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Utdrag {self.decision_id} {self.issued_on} {self.certified_by}"
+
+
+class ExtractIssue(models.Model):
+    """That a protokollsutdrag was issued: which §, by whom, when (rule 30)."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="extract_issues", verbose_name=_("§")
+    )
+    stored_extract = models.ForeignKey(
+        StoredExtract,
+        on_delete=models.PROTECT,
+        related_name="issues",
+        verbose_name=_("lagrat utdrag"),
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="extract_issues",
+        verbose_name=_("utfärdat av"),
+    )
+    issued_at = models.DateTimeField(_("utfärdat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("utfärdat protokollsutdrag")
+        verbose_name_plural = _("utfärdade protokollsutdrag")
+        ordering = ["-issued_at"]
+        indexes = [
+            models.Index(fields=["decision", "issued_at"], name="extract_issue_decision_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Utdrag {self.decision_id} {self.issued_at:%Y-%m-%d %H:%M}"
