@@ -25,11 +25,14 @@ IMPORT_SERIAL_INVALID = _("Löpnumret måste vara ett positivt heltal.")
 # One statement allocates the next serial of (register, year): it creates the counter row on
 # the year's first registration, otherwise increments it, and holds the row lock until the
 # transaction that creates the case ends. A rollback undoes the increment too, so no gap.
+# The highest serial already in the register (one index probe) keeps the counter past cases
+# that were loaded without ``import_case``, e.g. by a bulk import.
 _NEXT_SERIAL_SQL = """
     INSERT INTO cases_registercounter AS counter (register_id, year, last_serial)
-    VALUES (%s, %s, 1)
+    VALUES (%s, %s, COALESCE(
+        (SELECT MAX(serial) FROM cases_case WHERE register_id = %s AND year = %s), 0) + 1)
     ON CONFLICT (register_id, year)
-    DO UPDATE SET last_serial = counter.last_serial + 1
+    DO UPDATE SET last_serial = GREATEST(counter.last_serial + 1, EXCLUDED.last_serial)
     RETURNING last_serial
 """
 
@@ -53,7 +56,7 @@ def allocate_serial(*, register: Register, year: int) -> int:
     """The next serial of ``register`` in ``year`` (rule 24). Must run inside the transaction
     that saves the case."""
     with connection.cursor() as cursor:
-        cursor.execute(_NEXT_SERIAL_SQL, [register.pk, year])
+        cursor.execute(_NEXT_SERIAL_SQL, [register.pk, year, register.pk, year])
         return cursor.fetchone()[0]
 
 

@@ -18,7 +18,7 @@ from cases.services import (
     register_case,
     reopen_case,
 )
-from tests.factories import make_organisation, make_register
+from tests.factories import make_case, make_organisation, make_register
 
 PARALLEL = 50
 
@@ -204,3 +204,16 @@ def test_cases_are_linked_only_across_registers():
 
     assert link.to_case == a
     assert LINK_SAME_REGISTER in excinfo.value.messages
+
+
+@pytest.mark.django_db
+def test_cases_loaded_without_import_case_are_not_given_their_numbers_again():
+    register = make_register(code="KS", number_format="{year}{code}{seq}")
+    register_case(register=register, title="A", year=2022)
+    make_case(register=register, year=2022, serial=40)  # a bulk load that skips the counter
+    make_case(register=register, year=2023, serial=7)
+
+    same_year = register_case(register=register, title="B", year=2022)
+    next_year = register_case(register=register, title="C", year=2023)
+
+    assert (same_year.serial, next_year.serial) == (41, 8)
