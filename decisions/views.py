@@ -1,0 +1,109 @@
+"""PDF views: the protokollsutdrag of a § and the whole protocol of a meeting."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from decisions import pdf
+from decisions.models import (
+    Correction,
+    Decision,
+    DecisionLink,
+    ExtractIssue,
+    Meeting,
+    StoredExtract,
+)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(bytes(content), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text).strip("-").lower() or "okand"
+
+
+def _extract_filename(decision: Decision) -> str:
+    meeting = decision.meeting
+    when = meeting.held_on.isoformat() if meeting.held_on else "datum-okant"
+    number = decision.number or "okand"
+    return f"protokollsutdrag-{_slug(decision.organ.code)}-{when}-paragraf-{number}.pdf"
+
+
+@require_GET
+@login_required
+def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """A protokollsutdrag certified by the logged-in user today (rule 30).
+
+    The PDF is stored per §, certifier, day and content (rättelser, later revocations), so
+    a second request is served from storage; every request is recorded as an ExtractIssue.
+    """
+    decision = get_object_or_404(
+        Decision.objects.select_related("meeting__organ__organisation", "organ", "case").annotate(
+            correction_ids=Subquery(
+                Correction.objects.filter(decision=OuterRef("pk"))
+                .order_by()
+                .values("decision")
+                .annotate(ids=ArrayAgg("id", order_by="id"))
+                .values("ids")
+            ),
+            ending_link_ids=Subquery(
+                DecisionLink.objects.filter(target=OuterRef("pk"), kind__in=pdf.ENDING_KINDS)
+                .order_by()
+                .values("target")
+                .annotate(ids=ArrayAgg("id", order_by="id"))
+                .values("ids")
+            ),
+        ),
+        pk=decision_id,
+    )
+    if not pdf.is_approved(decision):
+        message = pdf.EXTRACT_NOT_APPROVED.format(label=decision.label)
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+    certified_by = request.user.get_full_name() or request.user.get_username()
+    issued_on = timezone.localdate()
+    key = pdf.content_key(
+        correction_ids=decision.correction_ids, ending_link_ids=decision.ending_link_ids
+    )
+    lookup = {
+        "decision": decision,
+        "certified_by": certified_by,
+        "issued_on": issued_on,
+        "content_key": key,
+    }
+    stored = StoredExtract.objects.filter(**lookup).only("id", "pdf").first()
+    if stored is None:
+        content = pdf.render_extract_pdf(
+            decision=decision, certified_by=certified_by, issued_on=issued_on
+        )
+        try:
+            with transaction.atomic():
+                stored = StoredExtract.objects.create(**lookup, pdf=content)
+        except IntegrityError:  # a concurrent request stored the same extract first
+            stored = StoredExtract.objects.get(**lookup)
+    ExtractIssue.objects.create(decision=decision, stored_extract=stored, issued_by=request.user)
+    return _pdf_response(stored.pdf, _extract_filename(decision))
+
+
+@require_GET
+def protocol_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The whole protocol. Public once posted on the anslagstavla (so the anslagstavla can
+    link to it); before that only for logged-in users, and marked "Ojusterat" until justerad."""
+    meeting = get_object_or_404(
+        Meeting.objects.only("id", "posted_on", "approved_on"), pk=meeting_id
+    )
+    if not (meeting.posted_on and meeting.approved_on) and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    loaded = pdf.load_meeting(meeting.pk)
+    content = pdf.html_to_pdf(pdf.render_protocol_html(meeting=loaded))
+    when = loaded.held_on.isoformat() if loaded.held_on else "datum-okant"
+    prefix = "protokoll" if loaded.approved_on else "ojusterat-protokoll"
+    return _pdf_response(content, f"{prefix}-{_slug(loaded.organ.code)}-{when}.pdf")
