@@ -15,5 +15,6 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("arenden/", include("cases.urls")),
     path("api/v1/", include("cases.api")),
+    path("beslut/", include("decisions.urls")),
     path("admin/", admin.site.urls),
 ]
