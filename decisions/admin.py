@@ -15,11 +15,13 @@ from decisions.models import (
     Correction,
     Decision,
     DecisionLink,
+    ExtractIssue,
     Meeting,
     Motion,
     Participation,
     Recusal,
     Reservation,
+    StoredExtract,
     Vote,
 )
 from decisions.services import (
@@ -389,3 +391,32 @@ class CorrectionAdmin(SimpleHistoryAdmin):
     list_select_related = ["decision__organ"]
     search_fields = ["decision__title", "made_by", "what"]
     autocomplete_fields = ["decision"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what was issued: shown, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExtractIssue)
+class ExtractIssueAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "issued_by", "issued_at"]
+    list_select_related = ["decision__organ", "issued_by"]
+    search_fields = ["decision__title", "issued_by__username"]
+    date_hierarchy = "issued_at"
+
+
+@admin.register(StoredExtract)
+class StoredExtractAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "certified_by", "issued_on", "created_at"]
+    list_select_related = ["decision__organ"]
+    search_fields = ["decision__title", "certified_by"]
+    exclude = ["pdf"]

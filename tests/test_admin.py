@@ -31,11 +31,13 @@ from decisions.models import (
     Correction,
     Decision,
     DecisionLink,
+    ExtractIssue,
     Meeting,
     Motion,
     Participation,
     Recusal,
     Reservation,
+    StoredExtract,
     Vote,
 )
 from decisions.services import NUMBER_OUT_OF_SERIES, NUMBER_TAKEN
@@ -86,6 +88,16 @@ def _classification() -> Classification:
 def _vote() -> Vote:
     return Vote.objects.create(
         decision=make_decision(), question="Bifall?", yes_count=1, no_count=0, abstain_count=0
+    )
+
+
+def _stored_extract() -> StoredExtract:
+    return StoredExtract.objects.create(
+        decision=make_decision(),
+        certified_by="Nämndsekreteraren",
+        issued_on=dt.date(2024, 3, 1),
+        content_key=f"{next(_n):064x}",
+        pdf=b"%PDF-1.7",
     )
 
 
@@ -152,6 +164,12 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
         made_on=dt.date(2024, 3, 1),
         what="Stavfel i beslutet.",
         why="Uppenbart skrivfel.",
+    ),
+    StoredExtract: _stored_extract,
+    ExtractIssue: lambda: ExtractIssue.objects.create(
+        decision=make_decision(),
+        stored_extract=_stored_extract(),
+        issued_by=User.objects.create_user(username=f"sekreterare-{next(_n)}"),
     ),
     User: lambda: User.objects.create_user(username=f"anvandare-{next(_n)}"),
     Group: lambda: Group.objects.create(name=f"Grupp {next(_n)}"),
