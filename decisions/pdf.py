@@ -20,12 +20,16 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from decisions import rules
 from decisions.models import Attendance, Ballot, Decision, DecisionLink, Meeting, Motion
+
+# WeasyPrint logs every step (even at import) at INFO; a server printing extracts needs none.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 EXTRACT_NOT_APPROVED = (
     "Protokollsutdrag kan bara utfärdas för justerade paragrafer (regel 30). "
@@ -72,9 +76,6 @@ class StaticOnlyFetcher(URLFetcher):
         mime = "text/css" if path.suffix == ".css" else "font/ttf"
         return URLFetcherResponse(url, body=self._cache[key], headers={"Content-Type": mime})
 
-
-# WeasyPrint logs every rendering step at INFO; a server printing extracts does not need it.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 FONT_CONFIG = FontConfiguration()
 URL_FETCHER = StaticOnlyFetcher()
