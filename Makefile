@@ -12,6 +12,7 @@ BROWSER_PACKAGES := chromium
 ## Set everything up and serve the application with the Insjöriket data on http://127.0.0.1:8000
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles
 	$(PY) manage.py load_insjoriket
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py runserver 127.0.0.1:8000
