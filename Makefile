@@ -22,7 +22,7 @@ test: setup browser-packages
 	$(PY) -m pytest
 
 setup: system-packages $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
