@@ -366,8 +366,9 @@ class _Reader:
         )
         return row.name if row else None
 
-    def ref_organ(self, value: Any, path: str) -> tuple[str, str] | None:
-        """``"Härryda KF"`` → (organisation name, code)."""
+    def _ref_coded(self, value, path, *, known, model, message) -> tuple[str, str] | None:
+        """``"Härryda KF"`` → (organisation name, code) of an organ or register in the file
+        or the database."""
         ref = str(value or "").strip()
         if not ref:
             self.err(path, REQUIRED)
@@ -376,12 +377,14 @@ class _Reader:
         org = self._org_quiet(split[0]) if split else None
         key = (org, split[1]) if org else None
         if key and (
-            key in self.organs
-            or Organ.objects.filter(organisation__name=org, code=split[1]).exists()
+            key in known or model.objects.filter(organisation__name=org, code=split[1]).exists()
         ):
             return key
-        self.err(path, UNKNOWN_ORGAN.format(ref=ref))
+        self.err(path, message.format(ref=ref))
         return None
+
+    def ref_organ(self, value: Any, path: str) -> tuple[str, str] | None:
+        return self._ref_coded(value, path, known=self.organs, model=Organ, message=UNKNOWN_ORGAN)
 
     def ref_person(self, value: Any, path: str) -> str | None:
         ref = str(value or "").strip()
@@ -394,20 +397,9 @@ class _Reader:
         return None
 
     def ref_register(self, value: Any, path: str) -> tuple[str, str] | None:
-        ref = str(value or "").strip()
-        if not ref:
-            self.err(path, REQUIRED)
-            return None
-        split = self._split(ref)
-        org = self._org_quiet(split[0]) if split else None
-        key = (org, split[1]) if org else None
-        if key and (
-            key in self.registers
-            or Register.objects.filter(organisation__name=org, code=split[1]).exists()
-        ):
-            return key
-        self.err(path, UNKNOWN_REGISTER.format(ref=ref))
-        return None
+        return self._ref_coded(
+            value, path, known=self.registers, model=Register, message=UNKNOWN_REGISTER
+        )
 
     def ref_case(self, value: Any, path: str) -> tuple[str, str, str] | None:
         """A diarienummer, or ``{register: …, number: …}`` → (org, register code, number)."""
