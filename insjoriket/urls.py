@@ -15,6 +15,12 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("arenden/", include("cases.urls")),
     path("api/v1/", include("cases.api")),
+    path("api/v1/", include("decisions.api")),
+    path("api/v1/", include("members.api")),
     path("beslut/", include("decisions.urls")),
+    path("sammantraden/", include("decisions.secretary_urls")),
+    path("", include("decisions.public_urls")),
+    path("", include("decisions.history_urls")),
+    path("", include("members.urls")),
     path("admin/", admin.site.urls),
 ]
