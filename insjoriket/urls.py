@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from insjoriket import views
+from insjoriket import health, views
 
 admin.site.site_header = "Insjöriket – ärende- och beslutsregister"
 admin.site.site_title = "Insjöriket"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("halsa/", health.health, name="health"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("arenden/", include("cases.urls")),
     path("api/v1/", include("cases.api")),
