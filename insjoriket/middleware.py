@@ -1,0 +1,63 @@
+"""Session rules that Django has no setting for.
+
+The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); the
+absolute one is here: a session that logged in more than SESSION_ABSOLUTE_TIMEOUT seconds ago
+is logged out on its next request, however active it has been.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+LOGIN_TIME_KEY = "insjoriket_login_time"
+
+
+@receiver(user_logged_in)
+def remember_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_TIME_KEY] = int(time.time())
+
+
+class AbsoluteSessionTimeoutMiddleware:
+    """Logs out a session older than SESSION_ABSOLUTE_TIMEOUT (seconds) since login."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = getattr(settings, "SESSION_ABSOLUTE_TIMEOUT", None)
+        user = getattr(request, "user", None)
+        if limit and user is not None and user.is_authenticated:
+            now = int(time.time())
+            logged_in_at = request.session.get(LOGIN_TIME_KEY)
+            if logged_in_at is None:
+                # A session from before this rule (or force_login in a test): start counting.
+                request.session[LOGIN_TIME_KEY] = now
+            elif now - int(logged_in_at) > limit:
+                logout(request)
+                messages.info(
+                    request,
+                    _("Du har loggats ut eftersom sessionen var äldre än %(hours)d timmar.")
+                    % {"hours": limit // 3600},
+                )
+        return self.get_response(request)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: a Swedish page with the cool-off in
+    minutes, status 429 (AXES_LOCKOUT_CALLABLE)."""
+    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "username": get_client_username(request, credentials) or "",
+        "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+    }
+    return render(request, "registration/lockout.html", context, status=429)

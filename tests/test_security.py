@@ -1,0 +1,104 @@
+"""Security gates of the whole site (issue 6): login lockout (django-axes), the
+Content-Security-Policy header and CSRF on every POST. Secrecy on every surface (rules 21, 23)
+is in test_access_matrix.py."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+PASSWORD = "rätt-lösenord-123"
+
+
+@pytest.fixture
+def clerk(db):
+    return get_user_model().objects.create_user(username="kerstin", password=PASSWORD)
+
+
+def login(client, username, password, ip="10.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def fail(client, username, times, ip="10.0.0.1"):
+    return [login(client, username, "fel", ip).status_code for _ in range(times)]
+
+
+# --- 1. Login lockout --------------------------------------------------------------------
+
+
+def test_four_failures_still_show_the_form_and_the_right_password_then_works(client, clerk):
+    assert fail(client, "kerstin", 4) == [200, 200, 200, 200]
+
+    response = login(client, "kerstin", PASSWORD)
+
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(clerk.pk)
+
+
+def test_the_fifth_failure_locks_the_username_from_that_address_with_a_swedish_page(client, clerk):
+    statuses = fail(client, "kerstin", 5)
+    response = login(client, "kerstin", PASSWORD)  # even the right password
+
+    assert statuses[:4] == [200, 200, 200, 200]
+    assert statuses[4] == 429
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    page = response.content.decode()
+    assert "Inloggningen är tillfälligt spärrad" in page
+    assert "5 gånger i rad" in page
+    assert "15 minuter" in page
+    assert '<html lang="sv">' in page
+
+
+def test_lockout_is_by_username_and_address_together_not_address_alone(client, clerk):
+    get_user_model().objects.create_user(username="olle", password=PASSWORD)
+    fail(client, "kerstin", 5, ip="10.0.0.1")
+
+    # Another user behind the same NAT address logs in fine …
+    assert login(Client(), "olle", PASSWORD, ip="10.0.0.1").status_code == 302
+    # … and so does the same user from another address.
+    assert login(Client(), "kerstin", PASSWORD, ip="10.0.0.2").status_code == 302
+    # The locked pair stays locked.
+    assert login(Client(), "kerstin", PASSWORD, ip="10.0.0.1").status_code == 429
+
+
+def test_a_successful_login_resets_the_count(client, clerk):
+    fail(client, "kerstin", 4)
+    assert login(client, "kerstin", PASSWORD).status_code == 302
+    client.logout()
+
+    assert fail(client, "kerstin", 4) == [200, 200, 200, 200]
+    assert login(client, "kerstin", PASSWORD).status_code == 302
+
+
+def test_the_lockout_ends_after_fifteen_minutes(clerk):
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        fail(Client(), "kerstin", 5)
+    with time_machine.travel(start + dt.timedelta(minutes=14), tick=False):
+        assert login(Client(), "kerstin", PASSWORD).status_code == 429
+    # A try during the lockout restarts the cool-off (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_
+    # LOCKOUT), so wait 15 minutes from that try.
+    with time_machine.travel(start + dt.timedelta(minutes=30), tick=False):
+        assert login(Client(), "kerstin", PASSWORD).status_code == 302
+
+
+def test_the_admin_login_is_locked_by_the_same_rule(client, clerk):
+    clerk.is_staff = True
+    clerk.save()
+    url = reverse("admin:login")
+    for _ in range(5):
+        client.post(url, {"username": "kerstin", "password": "fel"}, REMOTE_ADDR="10.0.0.9")
+
+    response = client.post(
+        url, {"username": "kerstin", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+    )
+
+    assert response.status_code == 429
+    assert AccessAttempt.objects.filter(username="kerstin", ip_address="10.0.0.9").exists()
