@@ -3,6 +3,8 @@ Content-Security-Policy header and CSRF on every POST. Secrecy on every surface 
 is in test_access_matrix.py."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -102,3 +104,61 @@ def test_the_admin_login_is_locked_by_the_same_rule(client, clerk):
 
     assert response.status_code == 429
     assert AccessAttempt.objects.filter(username="kerstin", ip_address="10.0.0.9").exists()
+
+
+# --- 3. Content-Security-Policy -------------------------------------------------------------
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def policy(response) -> dict[str, str]:
+    header = response["Content-Security-Policy"]
+    directives = (part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+    return {name: value for name, value in directives}
+
+
+@pytest.mark.parametrize("url_name", ["home", "login", "accessibility", "cases:case-list"])
+def test_site_pages_carry_a_strict_policy(client, db, url_name):
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    directives = policy(response)
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"  # no 'unsafe-inline', no 'unsafe-eval'
+    assert directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe" not in response["Content-Security-Policy"]
+
+
+def test_the_admin_carries_the_same_policy_and_still_renders(admin_client):
+    for url in (reverse("admin:index"), reverse("admin:cases_case_changelist")):
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        assert policy(response)["script-src"] == "'self'"
+
+
+def test_the_admin_and_our_templates_have_no_inline_script_or_style():
+    """The policy forbids inline scripts, event-handler attributes and style attributes; a
+    template that needs one would break silently in the browser, so none may have one."""
+    import django
+
+    admin_templates = Path(django.__file__).parent / "contrib" / "admin" / "templates"
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=\"|\sstyle=\"", re.IGNORECASE)
+    offenders = []
+    for root in (TEMPLATES_DIR, admin_templates):
+        for path in root.rglob("*.html"):
+            if "pdf" in path.parts:  # PDF templates are rendered by WeasyPrint, not a browser
+                continue
+            for match in inline.finditer(path.read_text(encoding="utf-8")):
+                offenders.append(f"{path.relative_to(root)}: {match.group(0)}")
+
+    assert offenders == []
+
+
+def test_the_login_page_is_not_framed_and_not_sniffed(client, db):
+    response = client.get(reverse("login"))
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
