@@ -489,3 +489,74 @@ def correct_decision(
     _history(correction, user, _("Rättelse"))
     correction.save()
     return correction
+
+
+# --- added for the secretary pages (helper 2) -----------------------------------------------
+
+MINORITY_REFERRAL_MOTION = "Minoritetsåterremiss: {motivation}"
+
+
+@transaction.atomic
+def post_minutes_kept_at(
+    *, meeting: Meeting, posted_on: dt.date, minutes_kept_at: str = "", user=None
+) -> list[str]:
+    """Anslå the protocol (``post_minutes``) and record where it is kept (förvaringsplats),
+    which the anslag names. Returns the same warnings as ``post_minutes``."""
+    warnings = post_minutes(meeting=meeting, posted_on=posted_on, user=user)
+    place = minutes_kept_at.strip()
+    if place:
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.minutes_kept_at != place:
+            meeting.minutes_kept_at = place
+            meeting.full_clean()
+            _history(meeting, user, _("Förvaringsplats antecknad"))
+            meeting.save()
+    return warnings
+
+
+@transaction.atomic
+def record_minority_referral(
+    *, decision: Decision, supporters: int, present: int, motivation: str, user=None
+):
+    """Rule 16: a minority återremiss in fullmäktige, checked by ``check_minority_referral``
+    and recorded as a ``refers_back`` link (note ``MINORITY_REFERRAL_NOTE``) to the proposal
+    the § decided on, or to the ärende when no proposal is linked; the minority's motivation
+    is recorded as a yrkande."""
+    from decisions.models import DecisionLink
+
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("meeting", "organ", "case")
+        .get(pk=decision.pk)
+    )
+    _refuse_if_approved(decision)
+    check_minority_referral(decision=decision, supporters=supporters, present=present)
+    proposal = (
+        Decision.objects.filter(links_out__target=decision, links_out__kind="proposes")
+        .order_by("-id")
+        .first()
+    )
+    reference = ""
+    if proposal is None:
+        reference = (
+            _("Ärende %(number)s") % {"number": decision.case.number}
+            if decision.case_id
+            else decision.title[:300]
+        )
+    link = DecisionLink(
+        source=decision,
+        target=proposal,
+        target_reference=reference,
+        kind=DecisionLink.Kind.REFERS_BACK,
+        note=MINORITY_REFERRAL_NOTE,
+    )
+    link.full_clean()
+    _history(link, user, _("Minoritetsåterremiss"))
+    link.save()
+    add_motion(
+        decision=decision,
+        text=MINORITY_REFERRAL_MOTION.format(motivation=motivation.strip()),
+        mover=None,
+        user=user,
+    )
+    return link

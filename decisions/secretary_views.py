@@ -1,0 +1,728 @@
+"""The nämndsekreterare's pages: plan a sammanträde, närvaro, §§ with yrkanden, votering,
+reservation and jäv, justering, anslag, rättelse and expediering.
+
+Thin views: parse a form, check the permission, call a service in ``decisions.services`` (or
+``decisions.dispatch``), render. The services hold the rules; a refusal (a ValidationError, or
+the database trigger that guards justerade rows) is shown as a message, never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import DatabaseError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from decisions import dispatch, rules, services
+from decisions import secretary_forms as forms
+from decisions.models import (
+    Attendance,
+    Decision,
+    Meeting,
+    Motion,
+    Participation,
+    Vote,
+)
+from members.models import Person
+
+MEETINGS_PER_PAGE = 25
+SERVING_ROLES = (Attendance.Role.MEMBER, Attendance.Role.SERVING_SUBSTITUTE)
+SAVE_FAILED = "Ändringen kunde inte sparas: {detail}"
+IMMUTABLE_BY_DATABASE = (
+    "Ändringen nekades eftersom protokollet eller paragrafen är justerad. Gör en rättelse i "
+    "stället (regel 9)."
+)
+CORRECTION_ONLY_WHEN_APPROVED = (
+    "Rättelse görs bara i justerade paragrafer; ändra texten direkt så länge paragrafen är "
+    "ojusterad."
+)
+DISPATCH_ONLY_WHEN_APPROVED = "Beslutet kan expedieras först när paragrafen är justerad."
+MINORITY_REFERRAL_DISABLED = services.MINORITY_REFERRAL_ONLY_ASSEMBLY
+
+
+def secretary_permission(perm: str):
+    """Anonymous visitors go to the login page; logged-in users without ``perm`` get 403."""
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator
+
+
+def _user_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _apply_errors(form, error: ValidationError | DatabaseError) -> None:
+    """Put a refusal from a service (or the database) on the form: field errors on their
+    field, the rest on top."""
+    if isinstance(error, DatabaseError):
+        form.add_error(None, _database_message(error))
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _database_message(error: DatabaseError) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if "justera" in text.lower() or "immutable" in text.lower() or "rule 9" in text.lower():
+        return IMMUTABLE_BY_DATABASE
+    return SAVE_FAILED.format(detail=text or _("databasen nekade ändringen"))
+
+
+def _call(form, service, **kwargs):
+    """Run a service; on refusal, record its message on ``form`` and return None."""
+    try:
+        return True, service(**kwargs)
+    except (ValidationError, DatabaseError) as error:
+        _apply_errors(form, error)
+        return False, None
+
+
+def _refuse(request, error, redirect_to: str):
+    """A refusal without a form to show it on (a button): a message and back to the page."""
+    if isinstance(error, DatabaseError):
+        messages.error(request, _database_message(error))
+    else:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect(redirect_to)
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def _meetings_for_list():
+    """The meeting list: organ and organisation per row, the number of §§ as an annotation."""
+    return Meeting.objects.select_related("organ", "organ__organisation").annotate(
+        decision_count=Count("decisions")
+    )
+
+
+def _meeting_for_page(meeting_id: int) -> Meeting:
+    """The meeting page: organ, närvaro with persons, justerare, and the §§ with their ärende
+    and counts of yrkanden, voteringar and reservationer (constant queries)."""
+    decisions = (
+        Decision.objects.select_related("case")
+        .annotate(
+            motion_count=Count("motions", distinct=True),
+            vote_count=Count("votes", distinct=True),
+            reservation_count=Count("reservations", distinct=True),
+        )
+        .order_by("number", "id")
+    )
+    return get_object_or_404(
+        Meeting.objects.select_related("organ", "organ__organisation").prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
+            "approvers",
+            Prefetch("decisions", queryset=decisions),
+        ),
+        pk=meeting_id,
+    )
+
+
+def _decision_for_page(decision_id: int) -> Decision:
+    """The § page: meeting, organ, ärende, deltagare, yrkanden with instämmande, voteringar with
+    their voteringslista, reservationer, jäv and rättelser."""
+    return get_object_or_404(
+        Decision.objects.select_related(
+            "meeting", "meeting__organ", "meeting__organ__organisation", "case"
+        ).prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("person").order_by("person__name"),
+            ),
+            Prefetch(
+                "motions",
+                queryset=Motion.objects.select_related("mover").prefetch_related("supporters"),
+            ),
+            Prefetch(
+                "votes",
+                queryset=Vote.objects.prefetch_related("ballots__person"),
+            ),
+            "reservations__person",
+            "recusals__person",
+            "corrections",
+        ),
+        pk=decision_id,
+    )
+
+
+def _participant_people(decision: Decision):
+    return Person.objects.filter(participations__decision=decision).order_by("name")
+
+
+def _meeting_people(meeting: Meeting):
+    return Person.objects.filter(
+        attendances__meeting=meeting,
+        attendances__role__in=[Attendance.Role.MEMBER, Attendance.Role.SERVING_SUBSTITUTE],
+    ).order_by("name")
+
+
+# --- sammanträden ---------------------------------------------------------------------------
+
+
+@secretary_permission("decisions.view_meeting")
+def meeting_list(request):
+    today = rules.today()
+    form = forms.MeetingFilterForm(request.GET or None)
+    queryset = _meetings_for_list().order_by("-held_on", "organ__name", "-id")
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data.get("organ"):
+            queryset = queryset.filter(organ=form.cleaned_data["organ"])
+        status = form.cleaned_data.get("status")
+        posted = Q(posted_on__isnull=False, posted_on__lte=today, removed_on__isnull=True)
+        if status == forms.STATUS_POSTED:
+            queryset = queryset.filter(posted)
+        elif status == forms.STATUS_APPROVED:
+            queryset = queryset.filter(approved_on__isnull=False).exclude(posted)
+        elif status == forms.STATUS_UNAPPROVED:
+            queryset = queryset.filter(approved_on__isnull=True, held_on__lte=today)
+        elif status == forms.STATUS_PLANNED:
+            queryset = queryset.filter(approved_on__isnull=True).filter(
+                Q(held_on__gt=today) | Q(held_on__isnull=True)
+            )
+    page = Paginator(queryset, MEETINGS_PER_PAGE).get_page(request.GET.get("sida"))
+    for meeting in page.object_list:
+        meeting.status = forms.meeting_status(meeting, today=today)
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "decisions/secretary/meeting_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@secretary_permission("decisions.add_meeting")
+def meeting_plan(request):
+    form = forms.PlanMeetingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            ok, meeting = _call(
+                form,
+                services.plan_meeting,
+                organ=form.cleaned_data["organ"],
+                held_on=form.cleaned_data["held_on"],
+                place=form.place_with_time(),
+                user=request.user,
+            )
+            if ok:
+                messages.success(request, _("Sammanträdet är planerat."))
+                return redirect("secretary:meeting-detail", meeting.pk)
+        status = 400
+    return render(request, "decisions/secretary/meeting_plan.html", {"form": form}, status=status)
+
+
+def _meeting_context(request, meeting: Meeting, **extra) -> dict:
+    today = rules.today()
+    decisions = list(meeting.decisions.all())
+    attendances = list(meeting.attendances.all())
+    by_role: dict[str, list[Attendance]] = {role: [] for role, _label in Attendance.Role.choices}
+    for a in attendances:
+        by_role[a.role].append(a)
+    context = {
+        "meeting": meeting,
+        "status": forms.meeting_status(meeting, today=today),
+        "decisions": decisions,
+        "attendance_groups": [
+            (label, by_role[role]) for role, label in Attendance.Role.choices if by_role[role]
+        ],
+        "approvers": list(meeting.approvers.all()),
+        "approved": bool(meeting.approved_on),
+        "problems": [] if meeting.approved_on else services.approval_problems(meeting),
+    }
+    if meeting.approved_on:
+        context["posting_deadline"] = rules.posting_deadline(approved_on=meeting.approved_on)
+    if meeting.posted_on:
+        last = rules.last_appeal_day(posted_on=meeting.posted_on)
+        context["last_appeal_day"] = last
+        context["may_remove_from"] = last + dt.timedelta(days=1)
+    if not meeting.approved_on and meeting.year:
+        context.setdefault(
+            "add_form",
+            forms.AddDecisionForm(
+                meeting=meeting,
+                initial={
+                    "number": services.next_decision_number(organ=meeting.organ, year=meeting.year),
+                    "kind": Decision.Kind.DECISION,
+                },
+            ),
+        )
+    if not meeting.approved_on:
+        people = [a.person for a in attendances if a.role in SERVING_ROLES]
+        context.setdefault(
+            "approve_form",
+            forms.ApproveForm(
+                people=Person.objects.filter(pk__in=[p.pk for p in people]),
+                initial={"approved_on": today, "place": meeting.approval_place},
+            ),
+        )
+        context["approve_people"] = people
+    elif not meeting.posted_on:
+        context.setdefault(
+            "post_form",
+            forms.PostForm(
+                initial={"posted_on": today, "minutes_kept_at": meeting.minutes_kept_at}
+            ),
+        )
+    elif not meeting.removed_on:
+        context.setdefault("remove_form", forms.RemovePostingForm(initial={"removed_on": today}))
+    context.update(extra)
+    return context
+
+
+@secretary_permission("decisions.view_meeting")
+def meeting_detail(request, meeting_id: int):
+    meeting = _meeting_for_page(meeting_id)
+    return render(
+        request, "decisions/secretary/meeting_detail.html", _meeting_context(request, meeting)
+    )
+
+
+def _meeting_form_failed(request, meeting_id: int, **forms_with_errors):
+    meeting = _meeting_for_page(meeting_id)
+    context = _meeting_context(request, meeting, **forms_with_errors)
+    return render(request, "decisions/secretary/meeting_detail.html", context, status=400)
+
+
+@secretary_permission("decisions.change_meeting")
+def meeting_attendance(request, meeting_id: int):
+    meeting = get_object_or_404(Meeting.objects.select_related("organ"), pk=meeting_id)
+    attendances = list(meeting.attendances.select_related("person"))
+    people = forms.organ_people(meeting)
+    form = forms.AttendanceForm(
+        request.POST or None,
+        meeting=meeting,
+        people=people,
+        attendances=attendances,
+        all_people=Person.objects.order_by("name"),
+    )
+    status = 200
+    if meeting.approved_on:
+        if request.method == "POST":
+            messages.error(request, services.PROTOCOL_IS_APPROVED)
+            return redirect("secretary:meeting-detail", meeting.pk)
+    elif request.method == "POST":
+        if form.is_valid():
+            attendees = [
+                services.Attendee(person=p, role=role, function=fn)
+                for p, role, fn in form.cleaned_data["attendees"]
+            ]
+            ok, _result = _call(
+                form,
+                services.set_attendance,
+                meeting=meeting,
+                attendees=attendees,
+                user=request.user,
+            )
+            if ok:
+                messages.success(request, _("Närvaron är sparad."))
+                return redirect("secretary:meeting-detail", meeting.pk)
+        status = 400
+    return render(
+        request,
+        "decisions/secretary/attendance.html",
+        {"meeting": meeting, "form": form, "approved": bool(meeting.approved_on)},
+        status=status,
+    )
+
+
+@require_POST
+@secretary_permission("decisions.add_decision")
+def decision_add(request, meeting_id: int):
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("organ", "organ__organisation"), pk=meeting_id
+    )
+    form = forms.AddDecisionForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        data = form.cleaned_data
+        ok, decision = _call(
+            form,
+            services.add_decision,
+            meeting=meeting,
+            number=data["number"],
+            title=data["title"],
+            kind=data["kind"],
+            case=data["case"],
+            user=request.user,
+        )
+        if ok:
+            messages.success(request, _("%(label)s är tillagd.") % {"label": decision.label})
+            return redirect("secretary:decision-detail", decision.pk)
+    if meeting.approved_on:
+        return _refuse(
+            request,
+            ValidationError(services.PROTOCOL_IS_APPROVED),
+            reverse("secretary:meeting-detail", args=[meeting.pk]),
+        )
+    return _meeting_form_failed(request, meeting.pk, add_form=form)
+
+
+@require_POST
+@secretary_permission("decisions.change_meeting")
+def meeting_approve(request, meeting_id: int):
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    form = forms.ApproveForm(request.POST, people=_meeting_people(meeting))
+    if form.is_valid():
+        data = form.cleaned_data
+        ok, warnings = _call(
+            form,
+            services.approve_minutes,
+            meeting=meeting,
+            approved_on=data["approved_on"],
+            approvers=list(data["approvers"]),
+            place=data["place"],
+            user=request.user,
+        )
+        if ok:
+            messages.success(request, _("Protokollet är justerat."))
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("secretary:meeting-detail", meeting.pk)
+    if meeting.approved_on:
+        return _refuse(
+            request,
+            ValidationError(services.PROTOCOL_IS_APPROVED),
+            reverse("secretary:meeting-detail", args=[meeting.pk]),
+        )
+    return _meeting_form_failed(request, meeting.pk, approve_form=form)
+
+
+@require_POST
+@secretary_permission("decisions.change_meeting")
+def meeting_post(request, meeting_id: int):
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    form = forms.PostForm(request.POST)
+    if form.is_valid():
+        ok, warnings = _call(
+            form,
+            services.post_minutes_kept_at,
+            meeting=meeting,
+            posted_on=form.cleaned_data["posted_on"],
+            minutes_kept_at=form.cleaned_data["minutes_kept_at"],
+            user=request.user,
+        )
+        if ok:
+            messages.success(request, _("Protokollet är anslaget på anslagstavlan."))
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("secretary:meeting-detail", meeting.pk)
+    return _meeting_form_failed(request, meeting.pk, post_form=form)
+
+
+@require_POST
+@secretary_permission("decisions.change_meeting")
+def meeting_remove_posting(request, meeting_id: int):
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    form = forms.RemovePostingForm(request.POST)
+    if form.is_valid():
+        ok, _result = _call(
+            form,
+            services.remove_posting,
+            meeting=meeting,
+            removed_on=form.cleaned_data["removed_on"],
+            user=request.user,
+        )
+        if ok:
+            messages.success(request, _("Anslaget är nedtaget."))
+            return redirect("secretary:meeting-detail", meeting.pk)
+    return _meeting_form_failed(request, meeting.pk, remove_form=form)
+
+
+# --- paragrafer -------------------------------------------------------------------------------
+
+
+def _decision_context(request, decision: Decision, **extra) -> dict:
+    approved = services.is_decision_approved(decision)
+    participants = list(decision.participations.all())
+    people = _participant_people(decision)
+    context = {
+        "decision": decision,
+        "meeting": decision.meeting,
+        "approved": approved,
+        "participants": participants,
+        "motions": list(decision.motions.all()),
+        "votes": list(decision.votes.all()),
+        "reservations": list(decision.reservations.all()),
+        "recusals": list(decision.recusals.all()),
+        "corrections": list(decision.corrections.all()),
+        "is_assembly": decision.meeting.organ.kind == decision.meeting.organ.Kind.ASSEMBLY,
+    }
+    if approved:
+        context["dispatches"] = dispatch.dispatches_of(decision)
+        context.setdefault(
+            "correction_form",
+            forms.CorrectionForm(
+                initial={"made_by": _user_name(request.user), "made_on": rules.today()}
+            ),
+        )
+        if decision.case_id:
+            context.setdefault(
+                "dispatch_form",
+                forms.DispatchForm(
+                    initial={"recipients": decision.sent_to, "sent_on": rules.today()}
+                ),
+            )
+    else:
+        context.setdefault("texts_form", forms.DecisionTextsForm(instance=decision))
+        context.setdefault("motion_form", forms.MotionForm(people=people))
+        context.setdefault("reservation_form", forms.ReservationForm(people=people))
+        context.setdefault("recusal_form", forms.RecusalForm(people=people))
+        if context["is_assembly"]:
+            context.setdefault("minority_form", forms.MinorityReferralForm())
+    context.update(extra)
+    return context
+
+
+def _decision_page(request, decision_id: int, status: int = 200, **extra):
+    decision = _decision_for_page(decision_id)
+    return render(
+        request,
+        "decisions/secretary/decision_detail.html",
+        _decision_context(request, decision, **extra),
+        status=status,
+    )
+
+
+@secretary_permission("decisions.view_decision")
+def decision_detail(request, decision_id: int):
+    return _decision_page(request, decision_id)
+
+
+def _decision_or_404(decision_id: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("meeting", "meeting__organ", "case"), pk=decision_id
+    )
+
+
+def _approved_refusal(request, decision: Decision):
+    """A write to a justerad § from a stale or forged form: refused with 409 and the reason."""
+    messages.error(request, services.DECISION_IS_APPROVED)
+    return _decision_page(request, decision.pk, status=409)
+
+
+@require_POST
+@secretary_permission("decisions.change_decision")
+def decision_texts(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    if services.is_decision_approved(decision):
+        return _approved_refusal(request, decision)
+    form = forms.DecisionTextsForm(request.POST, instance=decision)
+    if form.is_valid():
+        ok, _result = _call(
+            form,
+            services.update_decision_texts,
+            decision=decision,
+            user=request.user,
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        if ok:
+            messages.success(request, _("Paragrafen är sparad."))
+            return redirect("secretary:decision-detail", decision.pk)
+    # A ModelForm that failed has written the typed values onto ``decision`` in memory only;
+    # the page reloads it from the database.
+    return _decision_page(request, decision.pk, status=400, texts_form=form)
+
+
+@require_POST
+@secretary_permission("decisions.add_motion")
+def decision_motion(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    if services.is_decision_approved(decision):
+        return _approved_refusal(request, decision)
+    form = forms.MotionForm(request.POST, people=_participant_people(decision))
+    if form.is_valid():
+        ok, _result = _call(
+            form,
+            services.add_motion,
+            decision=decision,
+            text=form.cleaned_data["text"],
+            mover=form.cleaned_data["mover"],
+            supporters=list(form.cleaned_data["supporters"]),
+            user=request.user,
+        )
+        if ok:
+            messages.success(request, _("Yrkandet är antecknat."))
+            return redirect("secretary:decision-detail", decision.pk)
+    return _decision_page(request, decision.pk, status=400, motion_form=form)
+
+
+@secretary_permission("decisions.add_vote")
+def decision_vote(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    participants = list(decision.participations.select_related("person").order_by("person__name"))
+    approved = services.is_decision_approved(decision)
+    if approved and request.method == "POST":
+        return _approved_refusal(request, decision)
+    form = forms.VoteForm(request.POST or None, participants=participants)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            ok, vote = _call(
+                form,
+                services.record_vote,
+                decision=decision,
+                question=data["question"],
+                ballots=data["ballots"],
+                yes_means=data["yes_means"],
+                no_means=data["no_means"],
+                counts=data["counts"],
+                appendix=data["appendix"],
+                user=request.user,
+            )
+            if ok:
+                messages.success(
+                    request,
+                    _("Voteringen är antecknad: %(yes)s ja, %(no)s nej, %(abstain)s avstår.")
+                    % {"yes": vote.yes_count, "no": vote.no_count, "abstain": vote.abstain_count},
+                )
+                return redirect("secretary:decision-detail", decision.pk)
+        status = 400
+    return render(
+        request,
+        "decisions/secretary/vote_form.html",
+        {"decision": decision, "form": form, "approved": approved},
+        status=status,
+    )
+
+
+@require_POST
+@secretary_permission("decisions.add_reservation")
+def decision_reservation(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    if services.is_decision_approved(decision):
+        return _approved_refusal(request, decision)
+    form = forms.ReservationForm(request.POST, people=_participant_people(decision))
+    if form.is_valid():
+        ok, _result = _call(
+            form,
+            services.add_reservation,
+            decision=decision,
+            person=form.cleaned_data["person"],
+            motivation=form.cleaned_data["motivation"],
+            user=request.user,
+        )
+        if ok:
+            messages.success(request, _("Reservationen är antecknad."))
+            return redirect("secretary:decision-detail", decision.pk)
+    return _decision_page(request, decision.pk, status=400, reservation_form=form)
+
+
+@require_POST
+@secretary_permission("decisions.add_recusal")
+def decision_recusal(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    if services.is_decision_approved(decision):
+        return _approved_refusal(request, decision)
+    form = forms.RecusalForm(request.POST, people=_participant_people(decision))
+    if form.is_valid():
+        ok, _result = _call(
+            form,
+            services.record_recusal,
+            decision=decision,
+            person=form.cleaned_data["person"],
+            ground=form.cleaned_data["ground"],
+            user=request.user,
+        )
+        if ok:
+            messages.success(
+                request,
+                _("Jäv är antecknat; %(name)s deltar inte i paragrafen.")
+                % {"name": form.cleaned_data["person"].name},
+            )
+            return redirect("secretary:decision-detail", decision.pk)
+    return _decision_page(request, decision.pk, status=400, recusal_form=form)
+
+
+@require_POST
+@secretary_permission("decisions.change_decision")
+def decision_approve_immediately(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    try:
+        services.approve_immediately(decision=decision, user=request.user)
+    except (ValidationError, DatabaseError) as error:
+        return _refuse(request, error, reverse("secretary:decision-detail", args=[decision.pk]))
+    messages.success(request, _("Paragrafen är omedelbart justerad."))
+    return redirect("secretary:decision-detail", decision.pk)
+
+
+@require_POST
+@secretary_permission("decisions.add_correction")
+def decision_correction(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    form = forms.CorrectionForm(request.POST)
+    if not services.is_decision_approved(decision):
+        form.is_valid()
+        form.add_error(None, CORRECTION_ONLY_WHEN_APPROVED)
+    elif form.is_valid():
+        ok, _result = _call(
+            form,
+            services.correct_decision,
+            decision=decision,
+            user=request.user,
+            **form.cleaned_data,
+        )
+        if ok:
+            messages.success(request, _("Rättelsen är antecknad."))
+            return redirect("secretary:decision-detail", decision.pk)
+    return _decision_page(request, decision.pk, status=400, correction_form=form)
+
+
+@require_POST
+@secretary_permission("decisions.change_decision")
+def decision_dispatch(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    form = forms.DispatchForm(request.POST)
+    if form.is_valid():
+        ok, documents = _call(
+            form,
+            dispatch.dispatch_decision,
+            decision=decision,
+            recipients=form.cleaned_data["recipients"],
+            sent_on=form.cleaned_data["sent_on"],
+            user=request.user,
+        )
+        if ok:
+            messages.success(
+                request,
+                _("Expedieringen är registrerad som %(n)s utgående handlingar i ärendet.")
+                % {"n": len(documents)},
+            )
+            return redirect("secretary:decision-detail", decision.pk)
+    return _decision_page(request, decision.pk, status=400, dispatch_form=form)
+
+
+@require_POST
+@secretary_permission("decisions.add_decisionlink")
+def decision_minority_referral(request, decision_id: int):
+    decision = _decision_or_404(decision_id)
+    if services.is_decision_approved(decision):
+        return _approved_refusal(request, decision)
+    form = forms.MinorityReferralForm(request.POST)
+    if form.is_valid():
+        ok, _result = _call(
+            form,
+            services.record_minority_referral,
+            decision=decision,
+            supporters=form.cleaned_data["supporters"],
+            present=form.cleaned_data["present"],
+            motivation=form.cleaned_data["motivation"],
+            user=request.user,
+        )
+        if ok:
+            messages.success(request, _("Ärendet är återremitterat på minoritetens begäran."))
+            return redirect("secretary:decision-detail", decision.pk)
+    return _decision_page(request, decision.pk, status=400, minority_form=form)
