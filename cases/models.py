@@ -158,6 +158,26 @@ class RegisterCounter(models.Model):
         return f"{self.register.code} {self.year}: {self.last_serial}"
 
 
+class CaseManager(models.Manager):
+    """``Case.objects``: reads through ``CaseQuerySet`` of cases/access.py, so that
+    ``Case.objects.visible_to(user)`` (and ``register.cases.visible_to(user)``) apply the
+    secrecy rules (rule 21). access.py imports this module, hence the late import."""
+
+    def get_queryset(self):
+        from cases.access import CaseQuerySet
+
+        return CaseQuerySet(model=self.model, using=self._db, hints=self._hints)
+
+    def visible_to(self, user):
+        return self.get_queryset().visible_to(user)
+
+    def for_list_page(self):
+        return self.get_queryset().for_list_page()
+
+    def for_case_page(self, user):
+        return self.get_queryset().for_case_page(user)
+
+
 class Case(SecrecyFields):
     """An ärende in a register, identified by its diarienummer (``number``)."""
 
@@ -194,6 +214,7 @@ class Case(SecrecyFields):
     opened_on = models.DateField(_("registrerat"), null=True, blank=True)
     closed_on = models.DateField(_("avslutat"), null=True, blank=True)
 
+    objects = CaseManager()
     history = HistoricalRecords()
 
     class Meta:

@@ -3,6 +3,7 @@ Content-Security-Policy header and CSRF on every POST. Secrecy on every surface 
 is in test_access_matrix.py."""
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -162,3 +163,48 @@ def test_the_login_page_is_not_framed_and_not_sniffed(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+# --- Demo users and the access-aware manager ---------------------------------------------
+
+
+def test_create_demo_users_makes_one_user_per_role_and_can_run_twice(db):
+    from django.core.management import call_command
+
+    call_command("create_demo_users", stdout=io.StringIO())
+    call_command("create_demo_users", stdout=io.StringIO())
+
+    users = get_user_model().objects.filter(
+        username__in=["admin", "registrator", "sekreterare", "fortroendevald"]
+    )
+    assert users.count() == 4
+    groups = {u.username: [g.name for g in u.groups.all()] for u in users}
+    assert groups["registrator"] == ["registrator"]
+    assert groups["sekreterare"] == ["sekreterare"]
+    assert groups["fortroendevald"] == ["förtroendevald"]
+    assert users.get(username="admin").is_superuser
+    assert not users.get(username="fortroendevald").is_staff
+    for user in users:
+        assert user.check_password("insjoriket-demo")
+
+
+def test_case_objects_applies_the_secrecy_rule(db):
+    """Rule 21: Case.objects.visible_to(user) leaves secret cases out for visitors."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cases.models import Case
+    from tests.factories import make_case, make_register
+
+    register = make_register()
+    open_case = make_case(register=register)
+    make_case(
+        register=register,
+        is_secret=True,
+        secrecy_ground="OSL 26 kap. 1 §",
+        secrecy_marked_on=dt.date(2024, 1, 10),
+        secrecy_marked_by="Socialnämnden",
+    )
+
+    assert list(Case.objects.visible_to(AnonymousUser())) == [open_case]
+    assert list(register.cases.visible_to(AnonymousUser())) == [open_case]
+    assert Case.objects.count() == 2
