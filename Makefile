@@ -21,6 +21,11 @@ run: setup
 test: setup browser-packages
 	$(PY) -m pytest
 
+## Run only the browser tests (Playwright + Debian's Chromium, axe-core); screenshots in test-artifacts/
+.PHONY: browser-test
+browser-test: setup browser-packages
+	$(PY) -m pytest tests/browser
+
 setup: system-packages $(VENV)/.installed
 	if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 
