@@ -430,8 +430,7 @@ def test_paragraphs_added_on_the_meeting_page_are_numbered_in_order(admin_client
 
 def test_a_justerad_paragraph_cannot_be_changed_in_the_admin(admin_client):
     """Rule 9: a justerad § is corrected by a rättelse, never edited."""
-    meeting = make_meeting(held_on=dt.date(2024, 1, 24), approved_on=dt.date(2024, 1, 30))
-    decision = make_decision(meeting=meeting)
+    decision = _justerad(make_decision(meeting=make_meeting(held_on=dt.date(2024, 1, 24))))
     url = admin_url(Decision, "change", decision.pk)
 
     page = admin_client.get(url)
@@ -443,9 +442,15 @@ def test_a_justerad_paragraph_cannot_be_changed_in_the_admin(admin_client):
     assert decision.title != "Ändrad"
 
 
+def _justerad(decision: Decision) -> Decision:
+    """Justera the meeting once what it records is written (the database refuses it later)."""
+    Meeting.objects.filter(pk=decision.meeting_id).update(approved_on=dt.date(2024, 1, 30))
+    return decision
+
+
 def _justerad_decision() -> Decision:
-    meeting = make_meeting(held_on=dt.date(2024, 1, 24), approved_on=dt.date(2024, 1, 30))
-    return make_decision(meeting=meeting)
+    """A § of a meeting on 2024-01-24, justerad by the test after its parts are written."""
+    return make_decision(meeting=make_meeting(held_on=dt.date(2024, 1, 24)))
 
 
 def _justerad_ballot() -> Ballot:
@@ -478,6 +483,7 @@ def test_what_a_justerad_protocol_records_cannot_be_changed_on_its_own_page(
 ):
     """Rule 9, on the pages that bypass the § page."""
     part = make_part()
+    Meeting.objects.filter(held_on=dt.date(2024, 1, 24)).update(approved_on=dt.date(2024, 1, 30))
 
     response = admin_client.post(admin_url(type(part), "change", part.pk), {})
 

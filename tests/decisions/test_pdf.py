@@ -469,8 +469,8 @@ def test_draft_protocol_says_ojusterat_on_every_page():
 def test_justerat_protocol_has_the_first_page_with_attendance_justering_and_anslag():
     meeting = _meeting_with_paragraphs()
     meeting.minutes_kept_at = "Kommunledningskontoret"
-    _approve(meeting, on=dt.date(2024, 3, 6), approvers=[make_person(name="Jonas Justerare")])
     meeting.approval_place = "Stadshuset"
+    _approve(meeting, on=dt.date(2024, 3, 6), approvers=[make_person(name="Jonas Justerare")])
     meeting.posted_on = dt.date(2024, 3, 7)
     meeting.save()
 
