@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from decisions import rules
+from decisions import chains, rules
 from decisions.models import (
     Attendance,
     Ballot,
@@ -208,6 +208,7 @@ def add_decision(
         )
         _history(p, user, _("Deltagare antecknad"))
         p.save()
+    chains.resolve_references(decision)  # links that cited it by reference text only
     return decision
 
 
