@@ -194,6 +194,7 @@ class EventRow:
     force: decision_rules.ForceStatus | None
     ended_by: DecisionRef | None = None
     refused: str = ""
+    notice_effective_on: dt.date | None = None
 
 
 @dataclass
@@ -334,6 +335,16 @@ def _member_state(membership: Membership, *, on: dt.date, forces: DecisionForces
                 decision=forces.refs.get(e.decision_id) if e.decision_id else None,
                 force=force,
                 ended_by=forces.refs.get(ended_by) if isinstance(ended_by, int) else None,
+                notice_effective_on=(
+                    rules.notice_effective_on(
+                        notice_on=e.occurred_on or e.occurred_not_after,
+                        notice_years=membership.notice_years,
+                    )
+                    if e.kind == MembershipEvent.Kind.NOTICE
+                    and membership.may_leave
+                    and (e.occurred_on or e.occurred_not_after)
+                    else None
+                ),
             )
         )
 

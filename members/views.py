@@ -304,6 +304,8 @@ def member_detail(request, org_id: int):
     contributions = list(
         organisation.contributions.select_related("federation").order_by("federation", "year")
     )
+    for contribution in contributions:
+        contribution.amount_kr = queries.format_kr(contribution.amount)
     return render(
         request,
         "members/member_detail.html",
