@@ -206,7 +206,7 @@ def meeting_list(request):
 
 @secretary_permission("decisions.add_meeting")
 def meeting_plan(request):
-    form = forms.PlanMeetingForm(request.POST or None)
+    form = forms.PlanMeetingForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -303,7 +303,7 @@ def meeting_attendance(request, meeting_id: int):
     attendances = list(meeting.attendances.select_related("person"))
     people = forms.organ_people(meeting)
     form = forms.AttendanceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         meeting=meeting,
         people=people,
         attendances=attendances,
@@ -566,7 +566,9 @@ def decision_vote(request, decision_id: int):
     approved = services.is_decision_approved(decision)
     if approved and request.method == "POST":
         return _approved_refusal(request, decision)
-    form = forms.VoteForm(request.POST or None, participants=participants)
+    form = forms.VoteForm(
+        request.POST if request.method == "POST" else None, participants=participants
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -665,9 +667,9 @@ def decision_correction(request, decision_id: int):
     decision = _decision_or_404(decision_id)
     form = forms.CorrectionForm(request.POST)
     if not services.is_decision_approved(decision):
-        form.is_valid()
-        form.add_error(None, CORRECTION_ONLY_WHEN_APPROVED)
-    elif form.is_valid():
+        messages.error(request, CORRECTION_ONLY_WHEN_APPROVED)
+        return _decision_page(request, decision.pk, status=400)
+    if form.is_valid():
         ok, _result = _call(
             form,
             services.correct_decision,

@@ -526,7 +526,7 @@ def record_minority_referral(
     from decisions.models import DecisionLink
 
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("meeting", "organ", "case")
         .get(pk=decision.pk)
     )
