@@ -44,7 +44,6 @@ CORRECTION_ONLY_WHEN_APPROVED = (
     "Rättelse görs bara i justerade paragrafer; ändra texten direkt så länge paragrafen är "
     "ojusterad."
 )
-DISPATCH_ONLY_WHEN_APPROVED = "Beslutet kan expedieras först när paragrafen är justerad."
 MINORITY_REFERRAL_DISABLED = services.MINORITY_REFERRAL_ONLY_ASSEMBLY
 
 
@@ -687,6 +686,9 @@ def decision_correction(request, decision_id: int):
 @secretary_permission("decisions.change_decision")
 def decision_dispatch(request, decision_id: int):
     decision = _decision_or_404(decision_id)
+    if not services.is_decision_approved(decision):
+        messages.error(request, dispatch.DISPATCH_NOT_APPROVED.format(label=decision.label))
+        return _decision_page(request, decision.pk, status=400)
     form = forms.DispatchForm(request.POST)
     if form.is_valid():
         ok, documents = _call(
