@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -175,7 +175,9 @@ def _meeting_people(meeting: Meeting):
 def meeting_list(request):
     today = rules.today()
     form = forms.MeetingFilterForm(request.GET or None)
-    queryset = _meetings_for_list().order_by("-held_on", "organ__name", "-id")
+    queryset = _meetings_for_list().order_by(
+        F("held_on").desc(nulls_last=True), "organ__name", "-id"
+    )
     if form.is_bound and form.is_valid():
         if form.cleaned_data.get("organ"):
             queryset = queryset.filter(organ=form.cleaned_data["organ"])
