@@ -1,5 +1,6 @@
 """JSON API for other systems under /api/v1/ (docs/api.md): the registers, registering an
-ärende with a bearer token, and the search box.
+ärende with a bearer token, finding a case by its diarienummer, a case with its linked cases
+and the timeline of its decisions, and the search box.
 
 Only ``POST /api/v1/cases/`` is exempt from CSRF, because it authenticates by a bearer token
 and never by the session cookie.
@@ -11,6 +12,7 @@ import secrets
 
 from django import forms
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -19,9 +21,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from cases import services
-from cases.access import can_see_secret
+from cases.access import can_see_secret, case_title_for, cases
 from cases.forms import CaseForm
-from cases.models import ApiToken, Register
+from cases.models import ApiToken, Case, Register, normalise_number
+from cases.search import parse_number
 from cases.search import search as run_search
 
 TOKEN_NAME_TAKEN = gettext_lazy("Det finns redan en API-nyckel med det namnet.")
@@ -96,13 +99,135 @@ def registers(request):
     )
 
 
+NUMBER_MISSING = gettext_lazy(
+    "Ange ett diarienummer i parametern number, t.ex. ?number=2022KS554 eller ?number=KS 2022/554."
+)
+NUMBER_INVALID = gettext_lazy("Diarienumret måste innehålla siffror och vara högst 60 tecken.")
+BAD_CASE_ID = gettext_lazy("Ogiltigt id: ange ärendets id som ett positivt heltal.")
+NO_SUCH_CASE = gettext_lazy("Det finns inget ärende med id {id}.")
+MAX_CASE_HITS = 50
+
+
 @csrf_exempt
+def cases_endpoint(request):
+    """``GET``: find cases by diarienummer; ``POST``: register a case (bearer token)."""
+    if request.method in ("GET", "HEAD"):
+        return find_cases(request)
+    if request.method == "POST":
+        return create_case(request)
+    response = _error(405, METHOD_NOT_ALLOWED)
+    response["Allow"] = "GET, HEAD, POST"
+    return response
+
+
+def _case_summary(request, case: Case, *, may_see_secret: bool) -> dict:
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "title": case_title_for(case, may_see_secret=may_see_secret),
+        "year": case.year,
+        "serial": case.serial,
+        "status": case.status,
+        "opened_on": case.opened_on.isoformat() if case.opened_on else None,
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "register": {
+            "id": case.register_id,
+            "code": case.register.code,
+            "name": case.register.name,
+            "organisation": case.register.organisation.name,
+        },
+        "url": request.build_absolute_uri(reverse("api-case-detail", args=[case.pk])),
+    }
+
+
+def find_cases(request):
+    """Cases whose diarienummer matches ``number`` exactly or loosely (as the search box:
+    ``2022ks554``, ``KS 2022/554``), exact matches first. Secret cases only for callers who
+    may read them."""
+    raw = request.GET.get("number")
+    if raw is None or not raw.strip():
+        return _error(400, NUMBER_MISSING)
+    text = raw.strip()
+    key = normalise_number(text)
+    if len(text) > 60 or not any(ch.isdigit() for ch in key):
+        return _error(400, NUMBER_INVALID)
+    condition = Q(number_key=key)
+    structured = parse_number(text)
+    if structured is not None:
+        condition |= structured
+    found = list(
+        cases()
+        .visible_to(request.user)
+        .filter(condition)
+        .select_related("register", "register__organisation")
+        .order_by("-year", "register__code", "serial")[:MAX_CASE_HITS]
+    )
+    found.sort(key=lambda case: case.number_key != key)
+    may_see_secret = can_see_secret(request.user)
+    return JsonResponse(
+        {
+            "number": text,
+            "results": [
+                _case_summary(request, case, may_see_secret=may_see_secret) for case in found
+            ],
+        }
+    )
+
+
+def case_detail(request, case_id: str):
+    """A case, its register, the cases linked to it (directly and through linked
+    decisions) and the ``timeline`` of every decision of the chain in date order."""
+    from decisions import api as decisions_api
+    from decisions import chains
+
+    if request.method not in ("GET", "HEAD"):
+        response = _error(405, METHOD_NOT_ALLOWED)
+        response["Allow"] = "GET, HEAD"
+        return response
+    pk = int(case_id) if case_id.isdigit() and len(case_id) <= 18 else 0
+    if pk <= 0:
+        return _error(400, BAD_CASE_ID)
+    on, bad = decisions_api.parse_on(request)
+    if bad:
+        return bad
+    history = chains.load_history(user=request.user, case_ids=[pk], on=on)
+    case = history.cases.get(pk)
+    may_see_secret = can_see_secret(request.user)
+    if case is None or (case.is_secret and not may_see_secret):
+        return _error(404, str(NO_SUCH_CASE).format(id=pk))
+    direct = {}
+    for link in history.case_links:
+        if link.from_case_id == pk:
+            direct[link.to_case_id] = link.note
+        elif link.to_case_id == pk:
+            direct[link.from_case_id] = link.note
+    linked = []
+    for other in history.cases.values():
+        if other.pk == pk:
+            continue
+        linked.append(
+            {
+                **_case_summary(request, other, may_see_secret=may_see_secret),
+                "via": "case_link" if other.pk in direct else "decision_link",
+                "note": direct.get(other.pk, ""),
+            }
+        )
+    body = {
+        **_case_summary(request, case, may_see_secret=may_see_secret),
+        "officer": case.officer,
+        "linked_cases": linked,
+        "on": on.isoformat(),
+        "timeline": [
+            decisions_api.timeline_entry(history, request, decision)
+            for decision in history.visible_order()
+        ],
+        "page": request.build_absolute_uri(reverse("history:case-history", args=[pk])),
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
 def create_case(request):
     """Register an ärende for another system; answers 201 with its number."""
-    if request.method != "POST":
-        response = _error(405, METHOD_NOT_ALLOWED)
-        response["Allow"] = "POST"
-        return response
     api_token, failure = _authenticate(request)
     if failure:
         return failure
@@ -170,6 +295,7 @@ def search(request):
 
 urlpatterns = [
     path("registers/", registers, name="api-registers"),
-    path("cases/", create_case, name="api-cases"),
+    path("cases/", cases_endpoint, name="api-cases"),
+    path("cases/<str:case_id>/", case_detail, name="api-case-detail"),
     path("search/", search, name="api-search"),
 ]

@@ -19,6 +19,7 @@ OPEN = dict.fromkeys(ROLES, 200)
 POST_ONLY = dict.fromkeys(ROLES, 405)
 LOGGED_IN_READERS = {"anonymous": 302, "utan roll": 403} | dict.fromkeys(ROLES[2:], 200)
 SECRET_READERS = LOGGED_IN_READERS | {"sekreterare": 403, "förtroendevald": 403}
+SECRET_API = dict.fromkeys(ROLES, 404) | {"registrator": 200, "administratör": 200}
 
 # (url name, what the URL points at) → expected status per role, for GET.
 MATRIX = {
@@ -34,7 +35,9 @@ MATRIX = {
     ("cases:document-file", "document"): LOGGED_IN_READERS,
     ("cases:document-file", "secret_document"): SECRET_READERS,
     ("api-registers", None): OPEN,
-    ("api-cases", None): POST_ONLY,
+    ("api-cases", None): dict.fromkeys(ROLES, 400),  # GET without ?number= (docs/api.md)
+    ("api-case-detail", "case"): OPEN,
+    ("api-case-detail", "secret_case"): SECRET_API,
     ("api-search", None): OPEN,
 }
 SECRET = {
