@@ -589,3 +589,22 @@ def test_the_bearer_token_api_is_the_documented_exemption(db):
     )
 
     assert response.status_code == 401
+
+
+# --- Navigation ------------------------------------------------------------------------------
+
+
+def test_the_menu_marks_the_current_page_and_shows_meetings_only_to_readers_of_them(db):
+    setup_roles()
+    visitor = Client().get(reverse("cases:case-list")).content.decode()
+    elected = Client()
+    elected.force_login(user_for(ELECT))
+    page = elected.get(reverse("cases:search")).content.decode()
+
+    assert 'href="/arenden/" aria-current="page"' in visitor
+    assert 'href="/sammantraden/"' not in visitor
+    for href in ('"/anslagstavla/"', '"/forbund/"', '"/arenden/sok/"'):
+        assert f"href={href}" in visitor
+    assert 'href="/arenden/sok/" aria-current="page"' in page
+    assert 'href="/arenden/" aria-current' not in page
+    assert 'href="/sammantraden/"' in page
