@@ -1,5 +1,6 @@
 """Back office for what was decided: sammanträden, their §§ and what belongs to a §."""
 
+import datetime as dt
 from operator import attrgetter
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from decisions import rules
 from decisions.models import (
     Appeal,
     Attendance,
@@ -28,6 +30,9 @@ from decisions.services import (
     MEETING_DATE_UNKNOWN,
     NUMBER_OUT_OF_SERIES,
     NUMBER_TAKEN,
+    POSTING_BEFORE_JUSTERING_DATE,
+    REMOVAL_NOT_POSTED,
+    REMOVAL_TOO_EARLY,
     add_decision,
     approve_immediately,
     is_decision_approved,
@@ -35,6 +40,8 @@ from decisions.services import (
 )
 from members.admin import OrganListFilter, SelectRelatedInline
 
+# What a justerad meeting still takes: the anslag is posted and taken down after justering.
+ANSLAG_FIELDS = ["posted_on", "removed_on", "minutes_kept_at"]
 TEXT_FIELDS = ["description", "preparation", "procedure", "decision_text", "basis", "sent_to"]
 
 
@@ -210,8 +217,33 @@ class BallotInline(LockedWhenApproved, SelectRelatedInline):
     extra = 0
 
 
+class MeetingForm(forms.ModelForm):
+    """Once justerad only the anslag can be written (rule 9); it comes down no earlier than
+    the day after the last appeal day (rule 5), as ``remove_posting`` requires."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.instance.approved_on is None:
+            return cleaned
+        posted_on, removed_on = cleaned.get("posted_on"), cleaned.get("removed_on")
+        if posted_on and posted_on < self.instance.approved_on:
+            self.add_error("posted_on", POSTING_BEFORE_JUSTERING_DATE)
+        elif removed_on and not posted_on:
+            self.add_error("removed_on", REMOVAL_NOT_POSTED)
+        elif removed_on and removed_on != self.instance.removed_on:
+            last_day = rules.last_appeal_day(posted_on=posted_on)
+            if removed_on <= last_day:
+                day = last_day + dt.timedelta(days=1)
+                self.add_error("removed_on", REMOVAL_TOO_EARLY.format(day=day))
+        return cleaned
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    """A justerad meeting is read-only (rule 9) except for its anslag: the dates it was posted
+    and taken down and where the protocol is kept, which are written after the justering."""
+
+    form = MeetingForm
     list_display = ["organ", "held_on", "place", "approved_on", "posted_on", "removed_on"]
     list_select_related = ["organ__organisation"]
     list_filter = [("organ", OrganListFilter), "year"]
@@ -225,6 +257,15 @@ class MeetingAdmin(SimpleHistoryAdmin):
         (_("Anslag"), {"fields": ["posted_on", "removed_on"]}),
     ]
     inlines = [DecisionInline, AttendanceInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or not is_locked(obj):
+            return super().get_readonly_fields(request, obj)
+        fields = [f for _name, options in self.fieldsets for f in options["fields"]]
+        return [f for f in fields if f not in ANSLAG_FIELDS]
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not is_locked(obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:
