@@ -208,3 +208,34 @@ def test_case_objects_applies_the_secrecy_rule(db):
     assert list(Case.objects.visible_to(AnonymousUser())) == [open_case]
     assert list(register.cases.visible_to(AnonymousUser())) == [open_case]
     assert Case.objects.count() == 2
+
+
+# --- Swedish texts of simple_history and axes (locale/sv) ---------------------------------
+
+
+def test_history_and_lockout_texts_are_swedish():
+    """locale/sv/LC_MESSAGES/django.po, compiled by `make setup` (compilemessages)."""
+    from django.utils import translation
+
+    mo = Path(__file__).resolve().parent.parent / "locale/sv/LC_MESSAGES/django.mo"
+    assert mo.exists(), "run `make setup` (manage.py compilemessages) first"
+    with translation.override("sv"):
+        assert translation.gettext("Changed by") == "Ändrad av"
+        assert translation.gettext("Change reason") == "Orsak till ändringen"
+        assert translation.gettext("History") == "Historik"
+        assert translation.gettext("access attempts") == "inloggningsförsök"
+        assert translation.gettext(
+            "Account locked: too many login attempts. Please try again later."
+        ).startswith("Kontot är spärrat")
+
+
+def test_the_admin_history_page_of_a_case_is_in_swedish(admin_client):
+    from tests.factories import make_case
+
+    case = make_case()
+    response = admin_client.get(reverse("admin:cases_case_history", args=[case.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ändrad av" in page
+    assert "Changed by" not in page
