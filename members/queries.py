@@ -53,16 +53,20 @@ class DecisionRef:
         return f"§ {self.number}" if self.number else "§ ?"
 
     @property
-    def url(self) -> str:
-        return decision_url(self.id)
+    def url(self) -> str | None:
+        """The decision page, when the caller may open it (the history app shows visitors
+        only §§ of justerade protocols)."""
+        return decision_url(self.id) if self.title is not None else None
 
 
 def decision_url(decision_id: int) -> str:
-    """The decision page (history app); a plain path while that URL is not yet named."""
-    try:
-        return reverse("history:decision", args=[decision_id])
-    except NoReverseMatch:
-        return f"/beslut/{decision_id}/"
+    """The decision page (history app); a plain path if that URL is not named."""
+    for name in ("history:decision-detail", "history:decision"):
+        try:
+            return reverse(name, args=[decision_id])
+        except NoReverseMatch:
+            continue
+    return f"/beslut/{decision_id}/"
 
 
 _CHAIN_SQL = """

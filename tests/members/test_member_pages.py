@@ -170,11 +170,11 @@ def test_forbund_page_flags_the_2018_contributions_as_not_following_the_split(cl
     assert "avviker" in response.content.decode()
 
 
-def test_member_page_lists_the_events_with_the_decisions_behind_them(client, seeded):
+def test_member_page_lists_the_events_with_the_decisions_behind_them(admin_client, seeded):
     alingsas = _org("Alingsås")
     kf_94 = Decision.objects.get(organ__organisation=alingsas, organ__code="KF", number=94)
 
-    response = client.get(f"/medlemmar/{alingsas.pk}/")
+    response = admin_client.get(f"/medlemmar/{alingsas.pk}/")
     html = response.content.decode()
 
     assert response.status_code == 200
@@ -185,6 +185,16 @@ def test_member_page_lists_the_events_with_the_decisions_behind_them(client, see
     assert notice_row.force.status == "upphävt"
     assert "upphävt genom" in html
     assert f"658{NBSP}800" in html  # Alingsås's 2019 contribution
+
+
+def test_visitors_get_no_link_to_a_decision_page_they_may_not_open(client, seeded):
+    alingsas = _org("Alingsås")
+    kf_94 = Decision.objects.get(organ__organisation=alingsas, organ__code="KF", number=94)
+
+    html = client.get(f"/medlemmar/{alingsas.pk}/").content.decode()
+
+    assert "Alingsås KF 2021-05-26 § 94" in html
+    assert f'href="/beslut/{kf_94.pk}/"' not in html
 
 
 def test_visitors_do_not_see_titles_of_decisions_whose_protocol_is_not_justerat(

@@ -77,12 +77,14 @@ def test_alingsas_and_harryda_are_members_today_with_their_notices_undone(client
     assert members["Härryda"]["withdrawn_notice"]["would_have_taken_effect_on"] == "2023-12-31"
 
 
-def test_the_decisions_behind_the_status_are_given_with_organ_date_and_paragraph(client, seeded):
+def test_the_decisions_behind_the_status_are_given_with_organ_date_and_paragraph(
+    admin_client, seeded
+):
     kf_128 = Decision.objects.get(
         organ__organisation__short_name="Härryda", organ__code="KF", number=128
     )
 
-    harryda = _by_name(client.get(URL).json())["Härryda"]
+    harryda = _by_name(admin_client.get(URL).json())["Härryda"]
 
     notice = harryda["decisions"][0]
     assert notice["id"] == kf_128.pk
@@ -95,6 +97,14 @@ def test_the_decisions_behind_the_status_are_given_with_organ_date_and_paragraph
     assert notice["url"] == f"/beslut/{kf_128.pk}/"
     assert harryda["decisions"][1]["date"] is None  # the KF withdrawal: not in the sources
     assert harryda["events"][0]["decision_status"] == "återkallat"
+
+
+def test_visitors_get_no_title_or_url_for_decisions_of_protocols_not_justerade(client, seeded):
+    harryda = _by_name(client.get(URL).json())["Härryda"]
+
+    assert harryda["decisions"][0]["number"] == 128
+    assert harryda["decisions"][0]["approved"] is False
+    assert (harryda["decisions"][0]["title"], harryda["decisions"][0]["url"]) == (None, None)
 
 
 STATUS_ON_DATES = [
