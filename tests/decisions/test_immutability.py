@@ -576,3 +576,26 @@ def test_reimporting_an_edited_justerad_paragraph_fails_with_the_rule_9_message(
 
     assert DB_REFUSES in str(exc_info.value)
     assert not Decision.objects.filter(title__endswith="(ändrad)").exists()
+
+
+# --- the secretary's forms -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        ("secretary:decision-texts", {"title": "Ändrad rubrik", "decision_text": "Annat."}),
+        ("secretary:decision-motion", {"text": "nytt yrkande"}),
+        ("secretary:decision-reservation", {"motivation": "sent"}),
+    ],
+)
+def test_a_form_post_to_a_justerad_paragraph_is_refused_with_the_reason(
+    admin_client, justerat, url_name, data
+):
+    response = admin_client.post(reverse(url_name, args=[justerat.decision.pk]), data)
+
+    assert response.status_code == 409
+    assert services.DECISION_IS_APPROVED in response.content.decode()
+    decision = Decision.objects.get(pk=justerat.decision.pk)
+    assert decision.title == "Utträde ur samordningsförbundet"
+    assert decision.motions.count() == 1
