@@ -26,26 +26,13 @@ from decisions.models import Decision, DecisionLink
 
 # One query: walk cases and decisions through every kind of edge (the case a decision was
 # taken in, links between cases, links between decisions, both directions) with UNION so that
-# a node is visited once and the walk ends even if the links form a cycle; then read the
+# a node is visited once and the walk ends even if the links form a cycle. Each step looks up
+# only the neighbours of the rows found in the step before, through the foreign-key indexes
+# (decision.case_id, caselink from/to, decisionlink source/target). Then read the
 # chain's decisions, links, court annulments and the organs of the organisations involved as
 # one JSON object.
 CHAIN_SQL = """
 WITH RECURSIVE
-edges(a_kind, a_id, b_kind, b_id) AS (
-    SELECT 'c', p.case_id, 'd', p.id FROM decisions_decision p WHERE p.case_id IS NOT NULL
-    UNION ALL
-    SELECT 'd', p.id, 'c', p.case_id FROM decisions_decision p WHERE p.case_id IS NOT NULL
-    UNION ALL
-    SELECT 'c', l.from_case_id, 'c', l.to_case_id FROM cases_caselink l
-    UNION ALL
-    SELECT 'c', l.to_case_id, 'c', l.from_case_id FROM cases_caselink l
-    UNION ALL
-    SELECT 'd', l.source_id, 'd', l.target_id
-      FROM decisions_decisionlink l WHERE l.target_id IS NOT NULL
-    UNION ALL
-    SELECT 'd', l.target_id, 'd', l.source_id
-      FROM decisions_decisionlink l WHERE l.target_id IS NOT NULL
-),
 seed(kind, id) AS (
     SELECT 'c', x FROM unnest(%(cases)s::bigint[]) AS x
     UNION
@@ -54,7 +41,26 @@ seed(kind, id) AS (
 walk(kind, id) AS (
     SELECT kind, id FROM seed
     UNION
-    SELECT e.b_kind, e.b_id FROM walk w JOIN edges e ON e.a_kind = w.kind AND e.a_id = w.id
+    SELECT n.kind, n.id
+      FROM walk w
+     CROSS JOIN LATERAL (
+        SELECT 'd', p.id FROM decisions_decision p WHERE w.kind = 'c' AND p.case_id = w.id
+        UNION ALL
+        SELECT 'c', p.case_id FROM decisions_decision p
+         WHERE w.kind = 'd' AND p.id = w.id AND p.case_id IS NOT NULL
+        UNION ALL
+        SELECT 'c', l.to_case_id FROM cases_caselink l
+         WHERE w.kind = 'c' AND l.from_case_id = w.id
+        UNION ALL
+        SELECT 'c', l.from_case_id FROM cases_caselink l
+         WHERE w.kind = 'c' AND l.to_case_id = w.id
+        UNION ALL
+        SELECT 'd', l.target_id FROM decisions_decisionlink l
+         WHERE w.kind = 'd' AND l.source_id = w.id AND l.target_id IS NOT NULL
+        UNION ALL
+        SELECT 'd', l.source_id FROM decisions_decisionlink l
+         WHERE w.kind = 'd' AND l.target_id = w.id
+     ) AS n(kind, id)
 ),
 dec AS (
     SELECT p.id FROM decisions_decision p WHERE p.id IN (SELECT id FROM walk WHERE kind = 'd')
