@@ -109,6 +109,9 @@ SELECT json_build_object(
 """
 
 
+MAX_ID = 2**63 - 1  # bigint: a larger id in a URL cannot exist
+
+
 @dataclass(frozen=True)
 class LinkRow:
     """A DecisionLink as loaded with the chain. ``target_id`` is None for a reference to a
@@ -243,7 +246,10 @@ def graph_from_payload(payload: dict) -> ChainGraph:
 
 def load_graph(*, case_ids: Iterable[int] = (), decision_ids: Iterable[int] = ()) -> ChainGraph:
     """The chain(s) around the given cases and decisions, in one query."""
-    params = {"cases": [int(i) for i in case_ids], "decisions": [int(i) for i in decision_ids]}
+    params = {
+        "cases": [int(i) for i in case_ids if 0 < int(i) <= MAX_ID],
+        "decisions": [int(i) for i in decision_ids if 0 < int(i) <= MAX_ID],
+    }
     if not params["cases"] and not params["decisions"]:
         return ChainGraph()
     with connection.cursor() as cursor:

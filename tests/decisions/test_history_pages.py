@@ -264,3 +264,37 @@ def test_the_pages_make_as_many_queries_for_20_decisions_as_for_1(client, make_u
     assert history[0] == history[1]
     assert detail[0] == detail[1]
     assert history[0] <= 15 and detail[0] <= 20
+
+
+def test_a_link_to_a_decision_not_in_the_register_is_shown_as_a_reference(client, make_user):
+    organ = make_organ(code="KF", name="Kommunfullmäktige")
+    decision = _justerad_decision(organ, dt.date(2024, 5, 2), case=make_case())
+    DecisionLink.objects.create(
+        source=decision, kind="revokes", target_reference="KF 2019-03-04 § 12"
+    )
+    client.force_login(make_user("förtroendevald"))
+
+    response = client.get(reverse("history:case-history", args=[decision.case_id]))
+    page = client.get(reverse("history:decision-detail", args=[decision.pk]))
+
+    assert "Upphäver KF 2019-03-04 § 12 (finns inte i registret)" in _text(response)
+    assert 'class="box box-reference"' in response.content.decode()
+    assert "Ej i registret" in response.content.decode()
+    assert "Upphäver KF 2019-03-04 § 12 (finns inte i registret)" in _text(page)
+
+
+def test_the_decision_page_lists_the_decisions_its_text_cites(seeds, elected):
+    vfn222 = Decision.objects.get(organ__code="VFN", number=222)
+
+    response = elected.get(reverse("history:decision-detail", args=[vfn222.pk]))
+
+    assert "Beslut som texten hänvisar till" in _text(response)
+    assert reverse("history:decision-detail", args=[_kf128().pk]) in response.content.decode()
+    assert "Hänvisningar som inte stämmer med registret" not in _text(response)
+
+
+@pytest.mark.parametrize(
+    "url", ["/arenden/99999999999999999999/historik/", "/beslut/99999999999999999999/"]
+)
+def test_ids_beyond_the_database_range_are_not_found(client, url):
+    assert client.get(url).status_code == 404
