@@ -7,6 +7,7 @@ is logged out on its next request, however active it has been.
 
 import time
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -61,3 +62,15 @@ def lockout_response(request, original_response=None, credentials=None):
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, "registration/lockout.html", context, status=429)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every login that comes with a request (the login page,
+    the admin's login). A call without a request — the test client's ``login()``, a
+    management command — has no IP address to lock by, so it is left to the next backend
+    instead of raising AxesBackendRequestParameterRequired."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

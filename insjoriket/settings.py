@@ -127,7 +127,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Refuses a login while its username + IP pair is locked out (django-axes), then the
     # ordinary user table.
-    "axes.backends.AxesStandaloneBackend",
+    "insjoriket.middleware.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

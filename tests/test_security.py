@@ -239,3 +239,9 @@ def test_the_admin_history_page_of_a_case_is_in_swedish(admin_client):
     page = response.content.decode()
     assert "Ändrad av" in page
     assert "Changed by" not in page
+
+
+def test_the_test_clients_login_without_a_request_still_works(client, clerk):
+    """LockoutBackend leaves request-less logins (client.login, commands) to ModelBackend."""
+    assert client.login(username="kerstin", password=PASSWORD)
+    assert not Client().login(username="kerstin", password="fel")
