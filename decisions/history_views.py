@@ -286,9 +286,12 @@ def case_history(request, case_id: int):
 @require_GET
 def decision_detail(request, decision_id: int):
     """A § with its sections, votes, reservations, links, legal dates and citation checks."""
+    history = chains.load_history(user=request.user, decision_ids=[decision_id])
+    if not history.visible(decision_id):
+        raise Http404(_("Beslutet finns inte."))
     decision = (
         Decision.objects.select_related(
-            "meeting", "meeting__chair", "organ", "organ__organisation", "case", "case__register"
+            "meeting", "organ", "organ__organisation", "case", "case__register"
         )
         .prefetch_related(
             Prefetch(
@@ -306,12 +309,8 @@ def decision_detail(request, decision_id: int):
             "corrections",
             "participations__person",
         )
-        .filter(pk=decision_id)
-        .first()
+        .get(pk=decision_id)
     )
-    history = chains.load_history(user=request.user, decision_ids=[decision_id])
-    if decision is None or not history.visible(decision.pk):
-        raise Http404(_("Beslutet finns inte."))
     may_see_secret = can_see_secret(request.user)
     status = history.force.get(decision.pk)
     ended = status is not None and not status.in_force and status.ended_by is not None
