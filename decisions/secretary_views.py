@@ -168,6 +168,19 @@ def _meeting_people(meeting: Meeting):
     ).order_by("name")
 
 
+def _use_forms(request, context: dict, forms_with_errors: dict) -> None:
+    """Show failed forms in place of the blank ones the page offers; a form the page does not
+    offer in its current state (e.g. anslag before justering) has its errors shown as
+    messages instead, so that no refusal goes unseen."""
+    for name, form in forms_with_errors.items():
+        if name in context:
+            context[name] = form
+            continue
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+
+
 # --- sammanträden ---------------------------------------------------------------------------
 
 
@@ -280,7 +293,7 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
         )
     elif not meeting.removed_on:
         context.setdefault("remove_form", forms.RemovePostingForm(initial={"removed_on": today}))
-    context.update(extra)
+    _use_forms(request, context, extra)
     return context
 
 
@@ -483,7 +496,7 @@ def _decision_context(request, decision: Decision, **extra) -> dict:
         context.setdefault("recusal_form", forms.RecusalForm(people=people))
         if context["is_assembly"]:
             context.setdefault("minority_form", forms.MinorityReferralForm())
-    context.update(extra)
+    _use_forms(request, context, extra)
     return context
 
 

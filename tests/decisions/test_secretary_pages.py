@@ -629,3 +629,25 @@ def test_the_paragraph_page_takes_the_same_number_of_queries_for_1_and_20_motion
             decision=decision, question=f"V {i}", ballots=[(p, "yes") for p in everyone]
         )
     assert _count_queries(secretary, url) == one
+
+
+def test_posting_an_unjusterad_protocol_is_refused_with_a_visible_message(secretary, meeting):
+    _decision(meeting)
+    response = secretary.post(
+        reverse("secretary:meeting-post", args=[meeting.pk]), {"posted_on": "2024-03-08"}
+    )
+    assert response.status_code == 400
+    assert services.POSTING_BEFORE_APPROVAL in _messages(response)
+    meeting.refresh_from_db()
+    assert meeting.posted_on is None
+
+
+def test_the_meeting_list_filters_by_organ_and_status(secretary, meeting, organ, assembly):
+    other = services.plan_meeting(organ=assembly, held_on=dt.date(2024, 3, 7))
+    response = secretary.get(reverse("secretary:meeting-list"), {"organ": assembly.pk})
+    assert [m.pk for m in response.context["page"].object_list] == [other.pk]
+    response = secretary.get(reverse("secretary:meeting-list"), {"status": "ojusterat"})
+    assert {m.pk for m in response.context["page"].object_list} == {meeting.pk, other.pk}
+    assert {m.status for m in response.context["page"].object_list} == {"ojusterat"}
+    response = secretary.get(reverse("secretary:meeting-list"), {"status": "justerat"})
+    assert list(response.context["page"].object_list) == []
