@@ -9,6 +9,7 @@ for the template (no JavaScript).
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -88,7 +89,7 @@ def _curve(source: Box, target: Box) -> tuple[str, float, float]:
         c1, c2 = (x, start[1] + 10), (x, end[1] - 10)
     elif source.y == target.y:  # same lane: bow over the boxes between
         start, end = (source.cx, source.y), (target.cx, target.y)
-        lift = 26 + 4 * abs(target.x - source.x) / COLUMN_WIDTH
+        lift = min(22 + 12 * (abs(target.x - source.x) / COLUMN_WIDTH - 1), 50)
         c1, c2 = (start[0], start[1] - lift), (end[0], end[1] - lift)
     else:
         right = target.x > source.x
@@ -106,10 +107,19 @@ def _curve(source: Box, target: Box) -> tuple[str, float, float]:
     return path, mid_x, mid_y
 
 
+SHORT_STATUS = {
+    rules.STATUS_LAPSED_WITH_AMENDED: "upphört",
+    rules.STATUS_ANNULLED: "upphävt (domstol)",
+    rules.STATUS_WITHOUT_EFFECT: "utan verkan",
+    rules.STATUS_NOT_YET_TAKEN: "ej fattat",
+}
+
+
 def _short_status(status: rules.ForceStatus | None) -> str:
+    """The status in a word or two, to fit a box of the diagram."""
     if status is None:
         return ""
-    return status.status
+    return SHORT_STATUS.get(status.status, status.status)
 
 
 def build_diagram(history: chains.History) -> dict | None:
@@ -177,7 +187,7 @@ def build_diagram(history: chains.History) -> dict | None:
             id=key,
             x=source.x,
             y=TOP + reference_lane * LANE_HEIGHT + (LANE_HEIGHT - BOX_HEIGHT) / 2,
-            lines=(row.target_reference[:22], row.target_reference[22:44], ""),
+            lines=tuple((textwrap.wrap(row.target_reference, 15) + ["", "", ""])[:3]),
             css="box-reference",
             title=row.target_reference,
         )
