@@ -246,6 +246,7 @@ def test_every_page_of_an_extract_is_numbered_sida_x_av_n():
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
         assert f"Sida {number} av {len(pages)}" in page.extract_text()
+        assert "Protokollsutdrag § 128" in page.extract_text()  # the footer note
 
 
 def test_kf_extract_prints_motions_votering_and_reservations():
@@ -284,11 +285,17 @@ def test_extract_is_tagged_pdfa_with_swedish_language_and_a_title():
 
 
 def test_immediately_approved_paragraph_says_paragrafen_ar_justerad():
-    decision = make_decision(approved_immediately=True, title="Brådskande ärende")
+    """Rules 7 and 30: the justering record of an omedelbart justerad § with its date."""
+    decision = make_decision(
+        meeting=make_meeting(held_on=dt.date(2024, 1, 24)),
+        approved_immediately=True,
+        title="Brådskande ärende",
+    )
 
     text = _text(_extract(decision))
 
     assert "Paragrafen är justerad" in text
+    assert "Omedelbart justerad vid sammanträdet 2024-01-24" in text
 
 
 def test_unknown_date_and_number_print_as_datum_okant_and_paragraph_question_mark():
@@ -464,6 +471,7 @@ def test_draft_protocol_says_ojusterat_on_every_page():
     assert len(pages) >= 4
     for page in pages:
         assert "Ojusterat" in page.extract_text()
+        assert "Ojusterat protokoll" in page.extract_text()  # the footer note too
 
 
 def test_justerat_protocol_has_the_first_page_with_attendance_justering_and_anslag():
