@@ -3,6 +3,9 @@ reopening and linking cases. Each function is one transaction, validates with ``
 before saving and records who made the change and why in the history (rule 23)."""
 
 import datetime as dt
+import os
+import re
+from string import Formatter
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,6 +24,7 @@ LINK_SAME_REGISTER = _("Kopplingen gäller samma ärende i ett annat diarium.")
 LINK_EXISTS = _("Ärendena är redan kopplade.")
 DOCUMENT_IN_CLOSED_CASE = _("Handlingar kan inte registreras i ett avslutat ärende.")
 IMPORT_SERIAL_INVALID = _("Löpnumret måste vara ett positivt heltal.")
+YEAR_OUT_OF_RANGE = _("Året måste ligga mellan 1900 och 2200.")
 
 # One statement allocates the next serial of (register, year): it creates the counter row on
 # the year's first registration, otherwise increments it, and holds the row lock until the
@@ -45,6 +49,117 @@ _MOVE_COUNTER_PAST_SQL = """
 """
 
 
+# Registration in one statement: allocate the serial, insert the case and its history row (rule
+# 23) together. Outside an enclosing transaction the statement is its own transaction, so the
+# counter row is locked only while PostgreSQL executes it and writes the commit — never while
+# the client runs Python or waits for a round trip. That is what lets many concurrent
+# registrators share one register's counter (tests/bench/bench_registration.py).
+_REGISTER_SQL = """
+WITH counter AS (
+    INSERT INTO cases_registercounter AS counter (register_id, year, last_serial)
+    VALUES (%(register)s, %(year)s, COALESCE(
+        (SELECT MAX(serial) FROM cases_case WHERE register_id = %(register)s AND year = %(year)s),
+        0) + 1)
+    ON CONFLICT (register_id, year)
+    DO UPDATE SET last_serial = GREATEST(counter.last_serial + 1, EXCLUDED.last_serial)
+    RETURNING last_serial
+), numbered AS (
+    SELECT last_serial AS serial, {seq} AS seq FROM counter
+), new_case AS (
+    INSERT INTO cases_case ({columns}, serial, number, number_key)
+    SELECT {values}, serial, %(prefix)s || seq || %(suffix)s,
+           %(key_prefix)s || seq || %(key_suffix)s
+    FROM numbered
+    RETURNING *
+), history AS (
+    INSERT INTO cases_historicalcase ({columns}, id, serial, number, number_key,
+        history_date, history_change_reason, history_type, history_user_id)
+    SELECT {columns}, id, serial, number, number_key,
+        %(history_date)s, %(reason)s, '+', %(history_user)s
+    FROM new_case
+)
+SELECT id, serial, number, number_key FROM new_case
+"""
+_SEQ_SPEC = re.compile(r"0?(\d*)d?")
+
+
+def _async_commit() -> bool:
+    return os.environ.get("INSJORIKET_REGISTRATION_ASYNC_COMMIT", "") in ("1", "true", "yes")
+
+
+def _number_parts(number_format: str, *, year: int, code: str) -> tuple[str, str, str] | None:
+    """``{year}.{seq:03d} {code}`` → (``2023.``, SQL for the serial, `` KS``), or None for a
+    format the one-statement path does not handle (it then falls back to the ORM)."""
+    prefix, seq, suffix = "", None, ""
+    for literal, name, spec, conversion in Formatter().parse(number_format):
+        text = literal
+        if name is not None and name != "seq":
+            text += format({"year": year, "code": code}[name], spec or "")
+        if seq is None:
+            prefix += text
+        else:
+            suffix += text
+        if name == "seq":
+            match = _SEQ_SPEC.fullmatch(spec or "")
+            if seq is not None or conversion or not match:
+                return None
+            width = match.group(1)
+            if width and not spec.startswith("0"):
+                return None  # space padding: leave it to Python's format()
+            seq = f"lpad(last_serial::text, {int(width)}, '0')" if width else "last_serial::text"
+    if seq is None:
+        return None
+    return prefix, seq, suffix
+
+
+def _insert_registered_case(case: Case, *, register: Register, year: int, user, reason: str):
+    """Allocate, insert and record ``case`` in one statement; False if the number format needs
+    the ORM path."""
+    parts = _number_parts(register.number_format, year=year, code=register.code)
+    if parts is None:
+        return False
+    prefix, seq, suffix = parts
+    fields = [
+        f
+        for f in Case._meta.concrete_fields
+        if f.attname not in ("id", "serial", "number", "number_key")
+    ]
+    columns = ", ".join(f.column for f in fields)
+    values = ", ".join(f"%(f_{f.attname})s::{f.db_type(connection)}" for f in fields)
+    params = {f"f_{f.attname}": f.get_db_prep_save(getattr(case, f.attname), connection)
+              for f in fields}  # fmt: skip
+    params |= {
+        "register": register.pk,
+        "year": year,
+        "prefix": prefix,
+        "suffix": suffix,
+        "key_prefix": normalise_number(prefix),
+        "key_suffix": normalise_number(suffix),
+        "history_date": timezone.now(),
+        "reason": reason,
+        "history_user": user.pk if getattr(user, "is_authenticated", False) else None,
+    }
+    sql = _REGISTER_SQL.format(seq=seq, columns=columns, values=values)
+    # Opt-in (INSJORIKET_REGISTRATION_ASYNC_COMMIT=1, see docs/deployment.md): the commit does
+    # not wait for the WAL flush, so the counter lock is released sooner. A server crash may
+    # then lose the last fraction of a second of registrations — all of them after a point,
+    # with the counter, so the register stays gapless — but a number already shown could be
+    # given out again. Off by default.
+    asynchronous = not connection.in_atomic_block and _async_commit()
+    with connection.cursor() as cursor:
+        if asynchronous:
+            cursor.execute("SET synchronous_commit TO off")
+        try:
+            cursor.execute(sql, params)
+            case.pk, case.serial, case.number, case.number_key = cursor.fetchone()
+        finally:
+            if asynchronous:
+                cursor.execute("RESET synchronous_commit")
+    case._state.adding = False
+    case._state.db = connection.alias
+    return True
+
+
 def _record(instance, *, user, reason: str) -> None:
     """What simple-history writes next to the change (rule 23)."""
     if user is not None and getattr(user, "is_authenticated", False):
@@ -60,7 +175,6 @@ def allocate_serial(*, register: Register, year: int) -> int:
         return cursor.fetchone()[0]
 
 
-@transaction.atomic
 def register_case(
     *,
     register: Register,
@@ -81,6 +195,7 @@ def register_case(
 
     Allocation is atomic, in order, gapless and duplicate-free (rule 24): the counter row is
     locked until this transaction ends, and an invalid case rolls the increment back with it.
+    Called inside a caller's transaction, the lock (and the number) lasts until that one ends.
     """
     opened_on = opened_on or timezone.localdate()
     year = year or opened_on.year
@@ -100,11 +215,25 @@ def register_case(
     # Validate everything but the number before taking the counter's lock, so the lock is held
     # only for the counter, the two inserts and the commit. The number itself cannot be wrong:
     # the locked counter makes it unique, and the database constraints check it once more.
-    case.full_clean(exclude=["serial", "number", "number_key"])
+    # The check constraints are not sent to the database one query each (Django's
+    # validate_constraints): secrecy is checked by clean() (rule 22), status is set here, and
+    # the year is checked below; PostgreSQL still enforces all of them on insert.
+    if not 1900 <= year <= 2200:
+        raise ValidationError({"year": YEAR_OUT_OF_RANGE})
+    case.full_clean(exclude=["serial", "number", "number_key", "register"],
+                    validate_constraints=False)  # fmt: skip
+    if _insert_registered_case(case, register=register, year=year, user=user, reason=change_reason):
+        return case
+    with transaction.atomic():
+        return _register_with_orm(case, register=register, year=year, user=user,
+                                  reason=change_reason)  # fmt: skip
+
+
+def _register_with_orm(case: Case, *, register: Register, year: int, user, reason: str) -> Case:
     case.serial = allocate_serial(register=register, year=year)
     case.number = register.format_number(year=year, serial=case.serial)
     case.number_key = normalise_number(case.number)
-    _record(case, user=user, reason=change_reason)
+    _record(case, user=user, reason=reason)
     case.save()
     return case
 
