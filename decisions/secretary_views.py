@@ -9,6 +9,7 @@ the database trigger that guards justerade rows) is shown as a message, never a 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -33,9 +34,12 @@ from decisions.models import (
 )
 from members.models import Person
 
+logger = logging.getLogger(__name__)
 MEETINGS_PER_PAGE = 25
 SERVING_ROLES = (Attendance.Role.MEMBER, Attendance.Role.SERVING_SUBSTITUTE)
-SAVE_FAILED = "Ändringen kunde inte sparas: {detail}"
+SAVE_FAILED = (
+    "Ändringen kunde inte sparas eftersom databasen nekade den. Ladda om sidan och försök igen."
+)
 IMMUTABLE_BY_DATABASE = (
     "Ändringen nekades eftersom protokollet eller paragrafen är justerad. Gör en rättelse i "
     "stället (regel 9)."
@@ -76,7 +80,8 @@ def _database_message(error: DatabaseError) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     if "justera" in text.lower() or "immutable" in text.lower() or "rule 9" in text.lower():
         return IMMUTABLE_BY_DATABASE
-    return SAVE_FAILED.format(detail=text or _("databasen nekade ändringen"))
+    logger.warning("Database refused a secretary write: %s", error)
+    return SAVE_FAILED
 
 
 def _call(form, service, **kwargs):
