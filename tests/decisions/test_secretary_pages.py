@@ -211,6 +211,9 @@ def test_a_secretary_plans_writes_votes_justerar_and_posts_a_protocol_in_the_bro
     # justering: a draft PDF is offered before, read-only pages and extract after
     page = secretary.get(reverse("secretary:meeting-detail", args=[meeting.pk]))
     assert "Utkast till protokoll, ojusterat (PDF)" in page.content.decode()
+    draft = secretary.get(reverse("decisions:protocol-pdf", args=[meeting.pk]))
+    assert draft.status_code == 200 and draft["Content-Type"] == "application/pdf"
+    assert "ojusterat-protokoll" in draft["Content-Disposition"]
     response = secretary.post(
         reverse("secretary:meeting-approve", args=[meeting.pk]),
         {"approved_on": "2024-03-08", "place": "Kommunhuset", "approvers": [members[1].pk]},
