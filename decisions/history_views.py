@@ -218,9 +218,13 @@ def build_diagram(history: chains.History) -> dict | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _decision_rows(history: chains.History, may_see_secret: bool) -> list[dict]:
+def _decision_rows(
+    history: chains.History, may_see_secret: bool, only: int | None = None
+) -> list[dict]:
     rows = []
     for decision in history.visible_order():
+        if only is not None and decision.pk != only:
+            continue
         case = history.cases.get(decision.case_id) if decision.case_id else None
         rows.append(
             {
@@ -325,8 +329,7 @@ def decision_detail(request, decision_id: int):
     status = history.force.get(decision.pk)
     ended = status is not None and not status.in_force and status.ended_by is not None
     checks = citations.checks_for(decision)
-    row = _decision_rows(history, may_see_secret)
-    row = next((r for r in row if r["decision"].pk == decision.pk), None)
+    (row,) = _decision_rows(history, may_see_secret, only=decision.pk)
     return render(
         request,
         "decisions/history/decision_detail.html",
