@@ -1,7 +1,9 @@
 """Back office for the diarium: registers, ärenden and their handlingar."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,6 +30,9 @@ SECRECY_FIELDS = [
     "public_title",
 ]
 SECRECY_FIELDSET = (_("Sekretess"), {"fields": SECRECY_FIELDS})
+# Files live outside the web root (MEDIA_URL is None): the admin's default file widget links
+# to the file's URL and fails; a plain file input keeps the stored file when left empty.
+FILE_WIDGET = {models.FileField: {"widget": forms.FileInput}}
 
 # What a clerk gives when registering an ärende or a handling; the services number them.
 CASE_REGISTRATION_FIELDS = ["register", "title", "classification", "officer", "opened_on"]
@@ -56,6 +61,7 @@ class DocumentInline(admin.TabularInline):
     handling's own page, and a registered handling is never deleted here."""
 
     model = Document
+    formfield_overrides = FILE_WIDGET
     fields = ["serial", "date", "direction", "counterpart", "description", "file", "is_secret"]
     readonly_fields = ["serial", "is_secret"]
     show_change_link = True
@@ -259,6 +265,7 @@ class CaseLinkAdmin(SimpleHistoryAdmin):
 class DocumentAdmin(SimpleHistoryAdmin):
     """A new handling gets the next löpnummer of its case from ``add_document`` (rule 25)."""
 
+    formfield_overrides = FILE_WIDGET
     list_display = ["number", "date", "direction", "description", "counterpart", "is_secret"]
     list_select_related = ["case"]
     list_filter = ["direction", "is_secret"]

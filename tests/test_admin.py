@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Callable
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
@@ -173,6 +174,19 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
     ),
     User: lambda: User.objects.create_user(username=f"anvandare-{next(_n)}"),
     Group: lambda: Group.objects.create(name=f"Grupp {next(_n)}"),
+    # django-axes' lockout records (login lockout, insjoriket/settings.py).
+    AccessAttempt: lambda: AccessAttempt.objects.create(
+        username=f"anvandare-{next(_n)}",
+        ip_address="10.0.0.1",
+        user_agent="test",
+        failures_since_start=5,
+    ),
+    AccessLog: lambda: AccessLog.objects.create(
+        username=f"anvandare-{next(_n)}", ip_address="10.0.0.1", user_agent="test"
+    ),
+    AccessFailureLog: lambda: AccessFailureLog.objects.create(
+        username=f"anvandare-{next(_n)}", ip_address="10.0.0.1", user_agent="test"
+    ),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
