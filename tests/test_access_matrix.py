@@ -653,3 +653,18 @@ def test_the_menu_marks_the_current_page_and_shows_meetings_only_to_readers_of_t
     assert 'href="/arenden/sok/" aria-current="page"' in page
     assert 'href="/arenden/" aria-current' not in page
     assert 'href="/sammantraden/"' in page
+
+
+def test_the_administrator_deactivates_users_but_cannot_delete_them(objects):
+    """Users are deactivated, never deleted: the history records point at them (rule 23)."""
+    setup_roles()
+    client = Client()
+    client.force_login(user_for(ADMIN))
+    someone = user_for(ELECT)
+
+    delete_page = client.get(reverse("admin:auth_user_delete", args=[someone.pk]))
+    change_page = client.get(reverse("admin:auth_user_change", args=[someone.pk]))
+
+    assert delete_page.status_code == 403
+    assert change_page.status_code == 200
+    assert 'name="is_active"' in change_page.content.decode()

@@ -92,6 +92,27 @@ def test_the_lockout_ends_after_fifteen_minutes(clerk):
         assert login(Client(), "kerstin", PASSWORD).status_code == 302
 
 
+def test_a_forged_x_forwarded_for_header_does_not_give_a_fresh_count(client, clerk):
+    """Without a proxy in front (DJANGO_PROXY_COUNT unset) the address is REMOTE_ADDR; a
+    client cannot pick a new address per try with X-Forwarded-For."""
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "kerstin", "password": "fel"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+
+    response = client.post(
+        reverse("login"),
+        {"username": "kerstin", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
+    )
+
+    assert response.status_code == 429
+
+
 def test_the_admin_login_is_locked_by_the_same_rule(client, clerk):
     clerk.is_staff = True
     clerk.save()
