@@ -263,3 +263,30 @@ def test_the_pages_make_as_many_queries_for_20_decisions_as_for_1(
     with django_assert_num_queries(detail):
         assert client.get(detail_url(long_last)).status_code == 200
     assert history <= 15 and detail <= 20
+
+
+def test_a_proposal_without_a_decision_is_shown_as_waiting(client, make_user):
+    board = make_organ(code="SN", name="Socialnämnden")
+    proposal = _justerad_decision(board, dt.date(2024, 4, 2), case=make_case(), kind="proposal")
+    client.force_login(make_user("förtroendevald"))
+
+    text = _text(client.get(reverse("history:case-history", args=[proposal.case_id])))
+
+    today = text[text.index("Vad gäller i dag") : text.index("Ärenden i kedjan")]
+    assert "Förslag som ännu inte lett till beslut:" in today
+    assert f"SN 2024-04-02 § {proposal.number}" in today
+    assert "Gäller:" not in today
+
+
+def test_a_cycle_in_the_links_is_reported_on_the_page_not_a_server_error(client, make_user):
+    organ = make_organ(code="KF", name="Kommunfullmäktige")
+    first = _justerad_decision(organ, dt.date(2024, 1, 10), case=make_case())
+    second = _justerad_decision(organ, dt.date(2024, 2, 10))
+    DecisionLink.objects.create(source=second, target=first, kind="amends")
+    DecisionLink.objects.create(source=first, target=second, kind="amends")  # bad data
+    client.force_login(make_user("förtroendevald"))
+
+    response = client.get(reverse("history:case-history", args=[first.case_id]))
+
+    assert response.status_code == 200
+    assert "Beslutskedjan innehåller en cirkel" in _text(response)
