@@ -266,3 +266,17 @@ def test_the_test_clients_login_without_a_request_still_works(client, clerk):
     """LockoutBackend leaves request-less logins (client.login, commands) to ModelBackend."""
     assert client.login(username="kerstin", password=PASSWORD)
     assert not Client().login(username="kerstin", password="fel")
+
+
+def test_the_login_and_lockout_pages_make_a_bounded_number_of_queries(
+    client, clerk, django_assert_num_queries, django_assert_max_num_queries
+):
+    with django_assert_num_queries(0):
+        assert client.get(reverse("login")).status_code == 200
+    fail(client, "kerstin", 4)
+    # The fifth failure: the user lookup, axes' lockout check, its attempt row and the
+    # failure log — a constant number, however many attempts were made before.
+    with django_assert_max_num_queries(10) as fifth:  # 8 measured
+        assert login(client, "kerstin", "fel").status_code == 429
+    with django_assert_max_num_queries(len(fifth.captured_queries)):
+        assert login(client, "kerstin", "fel").status_code == 429
