@@ -191,8 +191,12 @@ def test_visitors_see_only_justerade_decisions_and_no_secret_case(client, make_u
     draft = make_decision(meeting=make_meeting(organ=organ, held_on=dt.date(2024, 3, 7)), case=case)
     DecisionLink.objects.create(source=draft, target=public, kind="revokes")
     secret_case = make_case(**SECRET)
+    case.documents.create(
+        serial=1, date=dt.date(2024, 2, 1), direction="incoming", description="Läkarintyg", **SECRET
+    )
 
     text = _text(client.get(reverse("history:case-history", args=[case.pk])))
+    assert "Läkarintyg" not in text and "Ärende om enskild" in text  # rule 21
     assert public.title in text and draft.title not in text
     assert "Ett beslut i kedjan är ännu inte justerat och visas inte." in text
     assert "upphävt av ett beslut som ännu inte är justerat" in text.lower()
@@ -290,3 +294,37 @@ def test_a_cycle_in_the_links_is_reported_on_the_page_not_a_server_error(client,
 
     assert response.status_code == 200
     assert "Beslutskedjan innehåller en cirkel" in _text(response)
+
+
+def test_a_link_to_a_decision_not_in_the_register_is_shown_as_a_reference(client, make_user):
+    organ = make_organ(code="KF", name="Kommunfullmäktige")
+    decision = _justerad_decision(organ, dt.date(2024, 5, 2), case=make_case())
+    DecisionLink.objects.create(
+        source=decision, kind="revokes", target_reference="KF 2019-03-04 § 12"
+    )
+    client.force_login(make_user("förtroendevald"))
+
+    response = client.get(reverse("history:case-history", args=[decision.case_id]))
+    page = client.get(reverse("history:decision-detail", args=[decision.pk]))
+
+    assert "Upphäver KF 2019-03-04 § 12 (finns inte i registret)" in _text(response)
+    assert 'class="box box-reference"' in response.content.decode()
+    assert "Ej i registret" in response.content.decode()
+    assert "Upphäver KF 2019-03-04 § 12 (finns inte i registret)" in _text(page)
+
+
+def test_the_decision_page_lists_the_decisions_its_text_cites(seeds, elected):
+    vfn222 = Decision.objects.get(organ__code="VFN", number=222)
+
+    response = elected.get(reverse("history:decision-detail", args=[vfn222.pk]))
+
+    assert "Beslut som texten hänvisar till" in _text(response)
+    assert reverse("history:decision-detail", args=[_kf128().pk]) in response.content.decode()
+    assert "Hänvisningar som inte stämmer med registret" not in _text(response)
+
+
+@pytest.mark.parametrize(
+    "url", ["/arenden/99999999999999999999/historik/", "/beslut/99999999999999999999/"]
+)
+def test_ids_beyond_the_database_range_are_not_found(client, url):
+    assert client.get(url).status_code == 404
