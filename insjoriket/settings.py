@@ -198,3 +198,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+
+from insjoriket.logging import logging_config  # noqa: E402 - DJANGO_LOG_FORMAT=json
+
+LOGGING = logging_config(LOGGING)
