@@ -143,3 +143,44 @@ def test_the_registrator_does_see_the_secret_case(live_server, insjoriket, page,
     page.goto(f"{live_server.url}/arenden/sok/?q=Hemligsdotter")
     assert page.locator("ol.search-results").get_by_role("link", name=case.number).count() >= 1
     check_axe(page, "registrator")
+
+
+def test_the_anslagstavla_is_reached_and_read_with_the_keyboard(
+    live_server, insjoriket, page, shot
+):
+    """Keyboard only (WCAG 2.1.1, 2.4.7): from the start page, Tab to the Anslagstavla link
+    in the menu, open it with Enter, and Tab on to the protocol link; the focused element is
+    visibly marked."""
+    builders.posted_meeting(
+        organ_=builders.organ("Härryda", "KS"),
+        held_on=dt.date(2026, 11, 9),
+        approved_on=dt.date(2026, 11, 12),
+        posted_on=dt.date(2026, 11, 13),
+        titles=["Detaljplan för Mölnlycke centrum"],
+    )
+    page.goto(f"{live_server.url}/")
+
+    def tab_to(name: str, limit: int = 40) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            text = page.evaluate("document.activeElement.textContent.trim()")
+            if text == name or text.startswith(name):
+                return
+        raise AssertionError(f"{name!r} not reached with Tab")
+
+    def focus_is_visible() -> bool:
+        return page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)"
+            " || s.boxShadow !== 'none'; })()"
+        )
+
+    tab_to("Anslagstavla")
+    assert focus_is_visible()
+    shot(page, "fokus-pa-anslagstavla")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/anslagstavla/")
+    tab_to("Protokoll Kommunstyrelsen 2026-11-09")
+    assert focus_is_visible()
+    shot(page, "fokus-pa-protokollet")
+    check_axe(page)
