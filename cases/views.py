@@ -55,7 +55,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def case_list(request):
     may_see_secret = can_see_secret(request.user)
     form = CaseFilterForm(request.GET or None)
-    queryset = cases().for_list_page().order_by("-year", "register__code", "-serial")
+    queryset = cases().for_list_page().order_by("-year", "register_id", "-serial")
     if form.is_bound and form.is_valid():
         queryset = form.filter(queryset)
     page = Paginator(queryset, CASES_PER_PAGE).get_page(request.GET.get("sida"))
