@@ -14,6 +14,7 @@ Figures printed:
 
 import argparse
 import datetime as dt
+import io
 import os
 import statistics
 import sys
@@ -33,6 +34,7 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from decisions import pdf  # noqa: E402
@@ -52,13 +54,27 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def median_ms(fn, n: int) -> float:
-    times = []
+def timed(fn) -> tuple[float, float]:
+    """(wall ms, CPU ms of this process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+def medians(fns: dict, n: int) -> dict[str, tuple[float, float]]:
+    """Median (wall ms, CPU ms) of each function, run interleaved so that load from other
+    processes on the machine falls on all of them alike."""
+    samples = {name: [] for name in fns}
     for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+        for name, fn in fns.items():
+            samples[name].append(timed(fn))
+    return {
+        name: (
+            statistics.median(w for w, _c in runs),
+            statistics.median(c for _w, c in runs),
+        )
+        for name, runs in samples.items()
+    }
 
 
 def build(n_paragraphs: int):
@@ -114,16 +130,24 @@ def main() -> None:
         bare_html = html.replace("<head>", '<head><link rel="stylesheet" href="css/pdf.css">', 1)
         base = pdf.STATIC_DIR.as_uri() + "/"
         pdf.render_extract_pdf(decision=fresh(), certified_by="K", issued_on=issued_on)  # warm-up
-
-        bare = median_ms(lambda: HTML(string=bare_html, base_url=base).write_pdf(), args.repeat)
-        bare_pdfa = median_ms(
-            lambda: HTML(string=bare_html, base_url=base).write_pdf(
-                pdf_variant=pdf.PDF_VARIANT, pdf_tags=True
-            ),
-            args.repeat,
+        pages_extract = len(
+            PdfReader(
+                io.BytesIO(
+                    pdf.render_extract_pdf(decision=fresh(), certified_by="K", issued_on=issued_on)
+                )
+            ).pages
         )
-        cold = median_ms(
-            lambda: pdf.render_extract_pdf(decision=fresh(), certified_by="K", issued_on=issued_on),
+
+        renders = medians(
+            {
+                "bare": lambda: HTML(string=bare_html, base_url=base).write_pdf(),
+                "bare_pdfa": lambda: HTML(string=bare_html, base_url=base).write_pdf(
+                    pdf_variant=pdf.PDF_VARIANT, pdf_tags=True
+                ),
+                "cold": lambda: pdf.render_extract_pdf(
+                    decision=fresh(), certified_by="K", issued_on=issued_on
+                ),
+            },
             args.repeat,
         )
         user = get_user_model().objects.create_user(username="bench-sekr", first_name="B")
@@ -131,12 +155,10 @@ def main() -> None:
         client.force_login(user)
         url = reverse("decisions:extract-pdf", args=[first.pk])
         assert client.get(url).status_code == 200  # stores it
-        stored = median_ms(lambda: client.get(url), args.repeat * 5)
-        protocol = median_ms(lambda: pdf.render_protocol_pdf(meeting=meeting), 3)
-        pages = len(__import__("pypdf").PdfReader(
-            __import__("io").BytesIO(pdf.render_protocol_pdf(meeting=meeting))
-        ).pages)  # fmt: skip
+        stored = medians({"stored": lambda: client.get(url)}, args.repeat * 5)["stored"]
 
+        # Memory of a worker that issues extracts: RSS after the warm-up above, then along
+        # N cold extracts (before any whole protocol, whose peak the allocator keeps).
         start = rss_mb()
         marks = []
         for i in range(args.extracts):
@@ -144,23 +166,38 @@ def main() -> None:
             if (i + 1) % max(1, args.extracts // 4) == 0:
                 marks.append(f"{i + 1}: {rss_mb():.0f} MB")
         end = rss_mb()
+
+        protocol = medians({"protocol": lambda: pdf.render_protocol_pdf(meeting=meeting)}, 3)[
+            "protocol"
+        ]
+        pages = len(PdfReader(io.BytesIO(pdf.render_protocol_pdf(meeting=meeting))).pages)
+        after_protocol = rss_mb()
         transaction.set_rollback(True)
 
+    bare, bare_pdfa, cold = renders["bare"], renders["bare_pdfa"], renders["cold"]
+
+    def both(t):
+        return f"{t[0]:8.1f} ms wall {t[1]:8.1f} ms CPU"
+
     rows = [
-        ("bare WeasyPrint render of the extract HTML", f"{bare:.1f} ms"),
-        ("bare WeasyPrint, same PDF/A + tags options", f"{bare_pdfa:.1f} ms"),
+        (f"bare WeasyPrint render of the extract HTML ({pages_extract} p.)", both(bare)),
+        ("bare WeasyPrint, same PDF/A + tags options", both(bare_pdfa)),
+        ("our cold extract (render_extract_pdf)", both(cold)),
         (
-            "our cold extract (render_extract_pdf)",
-            f"{cold:.1f} ms = {cold / bare:.2f} x bare, {cold / bare_pdfa:.2f} x bare PDF/A",
+            "  cold / bare",
+            f"{cold[0] / bare[0]:.2f} x wall, {cold[1] / bare[1]:.2f} x CPU "
+            f"(/ bare PDF/A: {cold[1] / bare_pdfa[1]:.2f} x CPU)",
         ),
-        ("stored extract over HTTP (test client)", f"{stored:.1f} ms = {stored / bare:.3f} x bare"),
-        (f"whole protocol, 40 §§ ({pages} pages)", f"{protocol:.1f} ms (median of 3)"),
+        ("stored extract over HTTP (test client)", both(stored)),
+        ("  stored / bare", f"{stored[0] / bare[0]:.3f} x wall, {stored[1] / bare[1]:.3f} x CPU"),
+        (f"whole protocol, 40 §§ ({pages} pages), median of 3", both(protocol)),
         (f"RSS over {args.extracts} cold extracts", f"{start:.0f} MB -> {end:.0f} MB"),
         ("RSS along the way", "; ".join(marks)),
+        ("RSS after the 40-§ protocols", f"{after_protocol:.0f} MB"),
     ]
-    print(f"medians of {args.repeat} runs unless said")
+    print(f"medians of {args.repeat} interleaved runs unless said; CPU = this process's time")
     for label, value in rows:
-        print(f"{label:<44} {value}")
+        print(f"{label:<52} {value}")
 
 
 if __name__ == "__main__":

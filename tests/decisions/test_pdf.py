@@ -569,3 +569,16 @@ def test_url_fetcher_serves_the_local_font():
     response = pdf.StaticOnlyFetcher().fetch(url)
 
     assert response.read(4) == b"\x00\x01\x00\x00"
+
+
+def test_a_long_protocol_gives_its_memory_back_and_a_short_extract_does_not(monkeypatch):
+    """Worker memory stays flat (issue 4): after a render of more than TRIM_AFTER_PAGES pages
+    the heap is returned to the operating system; an ordinary extract skips that cost."""
+    calls = []
+    monkeypatch.setattr(pdf, "release_memory", lambda: calls.append(1))
+    long_meeting = _meeting_with_paragraphs(n=pdf.TRIM_AFTER_PAGES + 2)
+
+    pdf.render_protocol_pdf(meeting=long_meeting)
+    assert calls == [1]
+    _extract(build_ksau_9())
+    assert calls == [1]
