@@ -212,6 +212,12 @@ def gunicorn_run(port: int, seconds: float, typical: list[str]) -> list[dict]:
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed below
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
         [
             sys.executable,
@@ -282,6 +288,8 @@ def markdown(pages: list[dict], server: list[dict], sizes: dict) -> str:
         for r in server:
             if "rps" in r:
                 lines.append(f"| {r['name']} | {r['rps']} | {r['p95_ms']} | {r['errors']} |")
+            if "worker_rss_mb" in r:
+                lines.append(f"| worker RSS after the run (MB) | {r['worker_rss_mb']} | | |")
     return "\n".join(lines) + "\n"
 
 
