@@ -164,18 +164,24 @@ def _free(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) != 0
 
 
-def _load(port: int, path: str, seconds: float, clients: int) -> tuple[float, float, int]:
+def _load(port: int, path, seconds: float, clients: int) -> tuple[float, float, int]:
     """Requests/s and p95 ms with ``clients`` threads doing GETs (one connection each time,
     as sync workers close them)."""
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    paths = [path] if isinstance(path, str) else list(path)
+    requests = [
+        f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode() for p in paths
+    ]
 
     def run():
         mine = []
+        n = threading.get_ident()
         while time.monotonic() < stop:
+            n += 1
+            request = requests[n % len(requests)]
             t0 = time.perf_counter()
             with socket.create_connection(("127.0.0.1", port)) as s:
                 s.sendall(request)
@@ -200,7 +206,9 @@ def _load(port: int, path: str, seconds: float, clients: int) -> tuple[float, fl
     return len(latencies) / elapsed, latencies[int(0.95 * len(latencies)) - 1] * 1000, errors[0]
 
 
-def gunicorn_run(port: int, seconds: float, typical: list[str]) -> list[dict]:
+def gunicorn_run(
+    port: int, seconds: float, typical: list[str], mixed: list[str], mixed_seconds: float
+) -> list[dict]:
     if not _free(port):
         raise SystemExit(f"port {port} is taken")
     env = os.environ | {
@@ -253,6 +261,12 @@ def gunicorn_run(port: int, seconds: float, typical: list[str]) -> list[dict]:
             rows.append({"name": name, "path": path, "rps": round(rate, 1),
                          "p95_ms": round(p95, 1), "errors": errors})  # fmt: skip
             print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+        if mixed_seconds:
+            rate, p95, errors = _load(port, mixed, mixed_seconds, 50)
+            rows.append({"name": f"Lasttest: 50 samtidiga klienter, {mixed_seconds:.0f} s, "
+                         f"{len(mixed)} blandade sidor", "rps": round(rate, 1),
+                         "p95_ms": round(p95, 1), "errors": errors})  # fmt: skip
+            print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
         rss = subprocess.run(
             ["ps", "-o", "rss=", "--ppid", str(server.pid)], capture_output=True, text=True
         ).stdout.split()
@@ -299,6 +313,7 @@ def main() -> None:
     parser.add_argument("--gunicorn-seconds", type=float, default=15)
     parser.add_argument("--port", type=int, default=8071)
     parser.add_argument("--no-gunicorn", action="store_true")
+    parser.add_argument("--mixed-seconds", type=float, default=60, help="load test, 0 = none")
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
     with connection.cursor() as cursor:
@@ -311,8 +326,13 @@ def main() -> None:
     server = []
     if not args.no_gunicorn:
         case = _ids("SELECT id FROM cases_case WHERE is_secret = false ORDER BY id DESC", 1)
+        mixed = [url for _name, _kind, urls, login in targets() if not login for url in urls[:3]]
         server = gunicorn_run(
-            args.port, args.gunicorn_seconds, ["/arenden/", f"/arenden/{case[0]}/"]
+            args.port,
+            args.gunicorn_seconds,
+            ["/arenden/", f"/arenden/{case[0]}/"],
+            mixed,
+            args.mixed_seconds,
         )
     text = markdown(pages, server, sizes)
     print(text)
