@@ -117,14 +117,24 @@ class ClassificationChoiceField(forms.ModelChoiceField):
         return f"{obj.scheme.name}: {obj.code} {obj.title}".strip()
 
 
+class RegisterChoiceField(forms.ModelChoiceField):
+    """Two organisations both have a "Kommunstyrelsens diarium (KS)": name the organisation
+    so the choices can be told apart. The queryset joins the organisation (no query per row)."""
+
+    def label_from_instance(self, obj: Register) -> str:
+        return f"{obj.organisation.name}: {obj}"
+
+
+def register_choices():
+    return Register.objects.select_related("organisation")
+
+
 def classification_choices():
     return Classification.objects.select_related("scheme").order_by("scheme__name", "code")
 
 
 class CaseForm(SecrecyFormMixin):
-    register = forms.ModelChoiceField(
-        label=_("Diarium"), queryset=Register.objects.select_related("organisation")
-    )
+    register = RegisterChoiceField(label=_("Diarium"), queryset=register_choices())
     title = forms.CharField(label=_("Ärendemening"), max_length=500)
     classification = ClassificationChoiceField(
         label=_("Klassificering"), queryset=classification_choices(), required=False
@@ -155,9 +165,7 @@ class DocumentForm(SecrecyFormMixin):
 
 
 class CaseFilterForm(forms.Form):
-    register = forms.ModelChoiceField(
-        label=_("Diarium"), queryset=Register.objects.all(), required=False
-    )
+    register = RegisterChoiceField(label=_("Diarium"), queryset=register_choices(), required=False)
     year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2200, required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Alla"))] + list(Case.Status.choices), required=False

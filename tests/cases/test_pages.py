@@ -333,3 +333,25 @@ def test_the_search_page_marks_hits_and_hides_secret_cases_from_visitors(client,
 
     assert "<mark>Cykelbana</mark>" in html
     assert "Cykelolycka" not in html
+
+
+def test_two_registers_with_the_same_name_are_told_apart_by_organisation(registrator_client):
+    """Härryda and Alingsås both keep a "Kommunstyrelsens diarium (KS)": the choice names the
+    organisation, on the new-case form and in the list filter, at no extra query per register."""
+    for town in ("Härryda kommun", "Alingsås kommun"):
+        make_register(
+            organisation=make_organisation(name=town),
+            code="KS",
+            name="Kommunstyrelsens diarium",
+            number_format="{year}{code}{seq}",
+        )
+    for url in (reverse("cases:case-create"), reverse("cases:case-list")):
+        html = registrator_client.get(url).content.decode()
+        assert "Härryda kommun: Kommunstyrelsens diarium (KS)" in html
+        assert "Alingsås kommun: Kommunstyrelsens diarium (KS)" in html
+
+    counts = [count_queries(registrator_client, reverse("cases:case-create"))]
+    for i in range(20):
+        make_register(code=f"X{i}", number_format="{code}{seq}")
+    counts.append(count_queries(registrator_client, reverse("cases:case-create")))
+    assert counts[0] == counts[1]
