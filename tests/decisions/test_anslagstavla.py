@@ -176,3 +176,26 @@ def test_the_board_page_has_a_table_with_column_headers_and_a_caption(client, or
     assert body.count('<th scope="col">') == 8
     assert '<th scope="row">' in body
     assert 'href="/tillganglighet/"' in body
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_board_table_sits_in_a_labelled_focusable_scroll_region(client, organ, member):
+    """At 1280 px the eight columns fit the content column; on narrower screens the table scrolls
+    inside its own region, which keyboard users can reach (tabindex) and screen readers name
+    (WCAG 2.1.1, 1.4.10). A date in the PDF link is not broken at its hyphen."""
+    _posted(
+        organ,
+        member,
+        held_on=dt.date(2024, 2, 5),
+        approved_on=dt.date(2024, 2, 6),
+        posted_on=dt.date(2024, 2, 7),
+    )
+    for name in ("public:anslagstavla", "public:anslagstavla-archive"):
+        body = client.get(reverse(name)).content.decode()
+        start = body.index('<div class="table-scroll"')
+        region = body[start : body.index("</div>", start)]
+        assert 'role="region"' in region and 'tabindex="0"' in region
+        assert 'aria-label="' in region
+        assert "<table" in region and "</table>" in region
+    body = client.get(reverse("public:anslagstavla")).content.decode()
+    assert 'Kommunstyrelsen <span class="nowrap">2024-02-05</span> (PDF)</a>' in body
