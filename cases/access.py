@@ -45,11 +45,18 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "members": {"organisation": _VIEW, "organ": _VIEW},
     },
     SECRETARY: {
-        "cases": {"case": _VIEW, "document": _VIEW, "register": _VIEW, "classification": _VIEW},
+        # The sekreterare files a protokoll's handlingar in the case (add_document).
+        "cases": {
+            "case": _VIEW,
+            "document": ("add", "view"),
+            "register": _VIEW,
+            "classification": _VIEW,
+        },
         "decisions": {
             model: _WRITE
             for model in (
                 "meeting",
+                "attendance",
                 "decision",
                 "participation",
                 "motion",

@@ -87,7 +87,8 @@ EXPECTED: dict[str, dict] = {
     "cases:case-create": REGISTRATORS,
     # A secret case's page is shown masked (number, date, public title; rule 21).
     "cases:case-detail": OPEN,
-    "cases:document-create": REGISTRATORS,
+    # The sekreterare files the protokoll's handlingar too (cases.add_document).
+    "cases:document-create": per_role(LOGIN, 403, 200, 200, 403, 200),
     "cases:case-close": GET_NOT_ALLOWED,  # POST only, checked before login
     "cases:case-reopen": GET_NOT_ALLOWED,
     "cases:case-link": REGISTRATORS,
@@ -101,10 +102,12 @@ EXPECTED: dict[str, dict] = {
     "api-cases": OPEN,
     "api-search": OPEN,
     # PDFs (decisions/urls.py)
+    # A justerad § of a public case is a public record: visitors get the extract too,
+    # certified by the register; a secret case's § and an ojusterad § are not found for them.
     "decisions:extract-pdf": {
-        "decision": LOGGED_IN,
-        "secret_decision": LOGGED_IN,
-        "draft_decision": per_role(LOGIN, 409, 409, 409, 409, 409),  # rule 30: justerat only
+        "decision": OPEN,
+        "secret_decision": per_role(404, 200, 200, 200, 200, 200),
+        "draft_decision": per_role(404, 409, 409, 409, 409, 409),  # rule 30: justerat only
     },
     "decisions:protocol-pdf": {
         "meeting": OPEN,
