@@ -1,13 +1,13 @@
 """PDF views: the protokollsutdrag of a § and the whole protocol of a meeting."""
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from decisions import pdf
@@ -38,13 +38,20 @@ def _extract_filename(decision: Decision) -> str:
     return f"protokollsutdrag-{_slug(decision.organ.code)}-{when}-paragraf-{number}.pdf"
 
 
+# Who certifies an extract fetched by an anonymous visitor: a justerad § of a public case is
+# a public record, so the register itself issues the extract (no person's name on it).
+REGISTER_CERTIFIER = _("Insjörikets ärende- och beslutsregister (utdrag ur registret)")
+
+
 @require_GET
-@login_required
 def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
     """A protokollsutdrag certified by the logged-in user today (rule 30).
 
     The PDF is stored per §, certifier, day and content (rättelser, later revocations), so
-    a second request is served from storage; every request is recorded as an ExtractIssue.
+    a second request is served from storage; every request by a logged-in user is recorded
+    as an ExtractIssue. Anonymous visitors get the extract of a justerad § whose case is not
+    secret, certified by the register (REGISTER_CERTIFIER); anything else is not found for
+    them (like the § page), and the request is not recorded (an ExtractIssue names a user).
     """
     decision = get_object_or_404(
         Decision.objects.select_related("meeting__organ__organisation", "organ", "case").annotate(
@@ -65,10 +72,18 @@ def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
         ),
         pk=decision_id,
     )
+    anonymous = not request.user.is_authenticated
+    if anonymous and (
+        not pdf.is_approved(decision) or (decision.case is not None and decision.case.is_secret)
+    ):
+        raise Http404
     if not pdf.is_approved(decision):
         message = pdf.EXTRACT_NOT_APPROVED.format(label=decision.label)
         return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
-    certified_by = request.user.get_full_name() or request.user.get_username()
+    if anonymous:
+        certified_by = str(REGISTER_CERTIFIER)
+    else:
+        certified_by = request.user.get_full_name() or request.user.get_username()
     issued_on = timezone.localdate()
     key = pdf.content_key(
         correction_ids=decision.correction_ids, ending_link_ids=decision.ending_link_ids
@@ -89,7 +104,10 @@ def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
                 stored = StoredExtract.objects.create(**lookup, pdf=content)
         except IntegrityError:  # a concurrent request stored the same extract first
             stored = StoredExtract.objects.get(**lookup)
-    ExtractIssue.objects.create(decision=decision, stored_extract=stored, issued_by=request.user)
+    if not anonymous:
+        ExtractIssue.objects.create(
+            decision=decision, stored_extract=stored, issued_by=request.user
+        )
     return _pdf_response(stored.pdf, _extract_filename(decision))
 
 

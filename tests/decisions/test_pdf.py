@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from cases.models import Case
 from decisions import pdf
 from decisions.models import (
     Attendance,
@@ -368,12 +369,35 @@ def test_extract_view_refuses_an_unjusterad_paragraph_with_a_swedish_message(sec
     assert not StoredExtract.objects.exists()
 
 
-def test_extract_view_requires_login(client):
+def test_an_anonymous_visitor_gets_a_justerad_public_paragraph_certified_by_the_register(client):
+    """A justerad § of a public case is a public record (rule 30): no login needed; the
+    register certifies the extract, and nothing is recorded as issued by a user."""
     decision = build_ksau_9()
 
     response = client.get(reverse("decisions:extract-pdf", args=[decision.pk]))
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(_text(response.content).split())
+    assert "Insjörikets ärende- och beslutsregister" in text
+    assert "Karin Berg" not in text.split("Utdragsbestyrkande", 1)[1]
+    assert not ExtractIssue.objects.exists()
+
+
+def test_an_anonymous_visitor_gets_no_extract_of_a_secret_case_or_an_ojusterad_paragraph(client):
+    decision = build_ksau_9()
+    Case.objects.filter(pk=decision.case_id).update(
+        is_secret=True,
+        secrecy_ground="OSL 26 kap. 1 §",
+        secrecy_marked_on=dt.date(2024, 1, 20),
+        secrecy_marked_by="KS",
+    )
+    draft = make_decision(number=4)
+
+    for target in (decision, draft):
+        response = client.get(reverse("decisions:extract-pdf", args=[target.pk]))
+        assert response.status_code == 404
+    assert not StoredExtract.objects.exists()
 
 
 def test_extract_view_certifies_with_the_users_name_and_records_the_issue(
