@@ -76,6 +76,12 @@ class PlanMeetingForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     place = forms.CharField(label=_("Plats"), max_length=150, required=False)
+    secretary = forms.CharField(
+        label=_("Sekreterare"),
+        max_length=Meeting._meta.get_field("secretary").max_length,
+        required=False,
+        help_text=_("Namnet som står under Sekreterare i protokollet."),
+    )
 
     def place_with_time(self) -> str:
         """The meeting has one place field; the time is kept in it ("Kommunhuset, kl. 13.00")."""

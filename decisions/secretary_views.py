@@ -225,7 +225,10 @@ def meeting_list(request):
 
 @secretary_permission("decisions.add_meeting")
 def meeting_plan(request):
-    form = forms.PlanMeetingForm(request.POST if request.method == "POST" else None)
+    form = forms.PlanMeetingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"secretary": request.user.get_full_name()},
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -235,6 +238,7 @@ def meeting_plan(request):
                 organ=form.cleaned_data["organ"],
                 held_on=form.cleaned_data["held_on"],
                 place=form.place_with_time(),
+                secretary=form.cleaned_data["secretary"].strip(),
                 user=request.user,
             )
             if ok:

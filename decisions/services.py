@@ -107,8 +107,12 @@ def _refuse_if_meeting_approved(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def plan_meeting(*, organ: Organ, held_on: dt.date, place: str = "", user=None) -> Meeting:
-    meeting = Meeting(organ=organ, held_on=held_on, year=held_on.year, place=place)
+def plan_meeting(
+    *, organ: Organ, held_on: dt.date, place: str = "", secretary: str = "", user=None
+) -> Meeting:
+    meeting = Meeting(
+        organ=organ, held_on=held_on, year=held_on.year, place=place, secretary=secretary
+    )
     meeting.full_clean()
     _history(meeting, user, _("Sammanträde planerat"))
     meeting.save()

@@ -654,3 +654,37 @@ def test_the_meeting_list_filters_by_organ_and_status(secretary, meeting, organ,
     assert {m.status for m in response.context["page"].object_list} == {"ojusterat"}
     response = secretary.get(reverse("secretary:meeting-list"), {"status": "justerat"})
     assert list(response.context["page"].object_list) == []
+
+
+def test_the_plan_form_names_the_sekreterare_who_then_signs_the_protocol_pdf(secretary, organ):
+    """The protocol's "Sekreterare" line was empty for meetings planned through the pages: the
+    plan form offers the logged-in user's name and the chosen name reaches the PDF."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    page = secretary.get(reverse("secretary:meeting-plan")).content.decode()
+    assert 'name="secretary" value="Sara Sekreterare"' in page
+    response = secretary.post(
+        reverse("secretary:meeting-plan"),
+        {"organ": organ.pk, "held_on": "2024-03-06", "secretary": "  Karin Kanslist "},
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(organ=organ)
+    assert meeting.secretary == "Karin Kanslist"
+    page = secretary.get(reverse("secretary:meeting-detail", args=[meeting.pk]))
+    assert "<dt>Sekreterare</dt><dd>Karin Kanslist</dd>" in page.content.decode()
+    pdf = secretary.get(reverse("decisions:protocol-pdf", args=[meeting.pk]))
+    assert pdf.status_code == 200
+    text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    assert "Karin Kanslist" in text
+
+
+def test_a_sekreterare_name_longer_than_the_field_is_refused_and_nothing_is_saved(secretary, organ):
+    response = secretary.post(
+        reverse("secretary:meeting-plan"),
+        {"organ": organ.pk, "held_on": "2024-03-06", "secretary": "K" * 201},
+    )
+    assert response.status_code == 400
+    assert "K" * 201 in response.content.decode()  # kept what was typed
+    assert not Meeting.objects.exists()
