@@ -155,6 +155,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_TIMEOUT = 10 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "insjoriket.errors.csrf_failure"  # Swedish 403_csrf.html
 
 # Content-Security-Policy (django-csp 4): everything from our own origin, no inline scripts
 # or styles, no plug-ins, no framing. The admin of Django 5.2 has no inline scripts either.

@@ -8,6 +8,8 @@ admin.site.site_header = "Insjöriket – ärende- och beslutsregister"
 admin.site.site_title = "Insjöriket"
 admin.site.index_title = "Administration"
 
+handler400 = "insjoriket.errors.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
