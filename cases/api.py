@@ -11,6 +11,8 @@ import json
 import secrets
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import JsonResponse
@@ -233,6 +235,14 @@ def create_case(request):
         return failure
     try:
         payload = json.loads(request.body or b"null")
+    except RequestDataTooBig:
+        mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return _error(
+            400,
+            _("Begäran är för stor: högst {mb} MB kan tas emot.").format(
+                mb=f"{mb:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+            ),
+        )
     except (ValueError, UnicodeDecodeError):
         payload = None
     if not isinstance(payload, dict):

@@ -929,8 +929,6 @@ API = [
         body(title=MEGABYTE * 3),
         400,
         "för stor",
-        xfail="a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) gets Django's HTML 'Bad Request "
-        "(400)' page, not a JSON error in Swedish (cases/api.py create_case reads request.body)",
     ),
     ApiCase("title-missing", body(title=None), 400, "Ogiltiga uppgifter.", field_errors=("title",)),
     ApiCase(
