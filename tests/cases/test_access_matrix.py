@@ -28,7 +28,8 @@ MATRIX = {
     ("cases:case-create", None): STAFF,
     ("cases:case-detail", "case"): OPEN,
     ("cases:case-detail", "secret_case"): OPEN,  # shown masked, tested in test_pages
-    ("cases:document-create", "case"): STAFF,
+    # The sekreterare files the protokoll's handlingar too (cases.add_document).
+    ("cases:document-create", "case"): STAFF | {"sekreterare": 200},
     ("cases:case-close", "case"): POST_ONLY,
     ("cases:case-reopen", "case"): POST_ONLY,
     ("cases:case-link", "case"): STAFF,
