@@ -1,6 +1,7 @@
 """Forms of the registrator's pages. They parse and check input; the writes are in
 ``cases.services``."""
 
+import re
 import zipfile
 
 from django import forms
@@ -16,6 +17,14 @@ FILE_TYPE_NOT_ALLOWED = _(
     "PNG och JPEG."
 )
 FILE_CONTENT_MISMATCH = _("Filens innehåll stämmer inte med filändelsen.")
+PDF_INCOMPLETE = _(
+    "Filen är ingen fullständig PDF: slutet saknas eller är skadat (filen kan ha avbrutits "
+    "under överföringen). Spara eller skanna dokumentet på nytt och ladda upp det igen."
+)
+# The end of a PDF: "startxref", the byte offset of the last cross-reference section, "%%EOF".
+PDF_TAIL_BYTES = 2048
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF", re.ASCII)
+_XREF_AT = re.compile(rb"\s*(?:xref|\d+\s+\d+\s+obj)\b", re.ASCII)
 CASE_NUMBER_NOT_FOUND = _("Det finns inget ärende med det diarienumret.")
 CASE_NUMBER_AMBIGUOUS = _("Diarienumret finns i flera diarier. Välj diarium.")
 
@@ -62,6 +71,22 @@ def sniff_file_type(head: bytes, fileobj) -> str | None:
     return None
 
 
+def pdf_is_complete(fileobj, size: int) -> bool:
+    """Whether a PDF ends as PDFs do (ISO 32000-1, 7.5.5): "startxref", an offset inside the
+    file at which a cross-reference table ("xref") or stream ("n 0 obj") starts, and "%%EOF".
+    A file cut short in transfer lacks this end. Only the tail and 32 bytes are read."""
+    fileobj.seek(max(0, size - PDF_TAIL_BYTES))
+    tail = fileobj.read(PDF_TAIL_BYTES)
+    found = list(_STARTXREF.finditer(tail))
+    if not found:
+        return False
+    offset = int(found[-1].group(1))
+    if not 0 < offset < size:
+        return False
+    fileobj.seek(offset)
+    return _XREF_AT.match(fileobj.read(32)) is not None
+
+
 def check_upload(upload) -> str:
     """Refuse files over 20 MB and files whose content is not the type their name says."""
     if upload.size > MAX_UPLOAD_BYTES:
@@ -77,6 +102,11 @@ def check_upload(upload) -> str:
         raise ValidationError(FILE_TYPE_NOT_ALLOWED, code="type")
     if kind != ALLOWED_EXTENSIONS[extension]:
         raise ValidationError(FILE_CONTENT_MISMATCH, code="mismatch")
+    if kind == "pdf":
+        complete = pdf_is_complete(upload, upload.size)
+        upload.seek(0)
+        if not complete:
+            raise ValidationError(PDF_INCOMPLETE, code="pdf_incomplete")
     return kind
 
 

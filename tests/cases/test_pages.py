@@ -16,7 +16,11 @@ from tests.factories import make_decision, make_meeting, make_organisation, make
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A complete (tiny) PDF: the upload check reads its end, startxref → xref and %%EOF.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<<>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
+    b"trailer<</Size 2>>\nstartxref\n27\n%%EOF\n"
+)
 SECRET = {
     "is_secret": True,
     "secrecy_ground": "OSL 26 kap. 1 §",
