@@ -688,3 +688,21 @@ def test_a_sekreterare_name_longer_than_the_field_is_refused_and_nothing_is_save
     assert response.status_code == 400
     assert "K" * 201 in response.content.decode()  # kept what was typed
     assert not Meeting.objects.exists()
+
+
+def test_a_refusal_without_a_field_is_shown_once_in_the_error_summary(secretary, meeting):
+    """Non-field errors were listed twice: in the error summary and again by ``as_div`` above
+    the fields. The summary (role=alert) keeps them; the fields below show only their own."""
+    _decision(meeting, decision_text="")
+    approver = meeting.attendances.first().person
+    response = secretary.post(
+        reverse("secretary:meeting-approve", args=[meeting.pk]),
+        {"approved_on": "2024-03-08", "approvers": [approver.pk]},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    refusal = services.APPROVAL_INCOMPLETE.format(problems="§ 1 saknar beslutstext")
+    assert html.count(refusal) == 1
+    summary = html[html.index('<div class="error-summary"') :]
+    assert refusal in summary[: summary.index("</div>")]
+    assert 'class="errorlist nonfield"' not in html
