@@ -105,6 +105,10 @@ ORGAN_CYCLE = "organen bildar en cirkel av överordnade organ"
 DATES_OUT_OF_ORDER = "{later} ({later_value}) får inte vara före {earlier} ({earlier_value})"
 CASE_LINK_TO_SELF = "ett ärende kan inte kopplas till sig självt"
 SAVE_FAILED = "kunde inte sparas: {error}"
+NOT_UTF8 = (
+    "{name}: filen är inte kodad som UTF-8 (ogiltigt tecken vid byte {position}); "
+    "spara den som UTF-8 och försök igen"
+)
 
 TOP_LEVEL = (
     "format",
@@ -187,7 +191,11 @@ _Loader.add_implicit_resolver(
 def import_file(path: str | Path) -> ImportResult:
     """Import the data file at ``path``; raises ImportFailed, writing nothing, on any error."""
     path = Path(path)
-    return import_text(path.read_text(encoding="utf-8"), source_name=path.name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed([NOT_UTF8.format(name=path.name, position=exc.start)]) from exc
+    return import_text(text, source_name=path.name)
 
 
 def import_text(text: str, *, source_name: str) -> ImportResult:
@@ -1534,13 +1542,17 @@ class _Writer:
                 {"note": r["note"]},
             )
         self.write_meetings()
+        new_links = []
         for path, r in p["decision_links"]:
             target = self.decision(r["target"])
-            self.upsert(
+            source = self.decision(r["source"])
+            if target is None and self.reference_resolved(source, r):
+                continue
+            link = self.upsert(
                 DecisionLink,
                 path,
                 {
-                    "source_id": self.decision(r["source"]).pk,
+                    "source_id": source.pk,
                     "target_id": target.pk if target else None,
                     "kind": r["kind"],
                     **({} if target else {"target_reference": r["target_reference"]}),
@@ -1550,6 +1562,10 @@ class _Writer:
                     **({"target_reference": r["target_reference"]} if target else {}),
                 },
             )
+            if target is not None and (DecisionLink, link.pk) in self.created:
+                new_links.append((path, link))
+        self.check_new_links(new_links)
+        self.resolve_references()
         self.write_memberships()
         for path, r in p["contributions"]:
             payer = self.org(r["payer"])
@@ -1573,6 +1589,58 @@ class _Writer:
         for path, obj, values in self.approvals:
             self.upsert(type(obj), path, {"pk": obj.pk}, values, count=False)
         return self.result
+
+    def reference_resolved(self, source: Decision, r: dict) -> bool:
+        """A reference-only link of the file that an earlier import already pointed at its
+        decision (chains.resolve_references) is unchanged, not a new link."""
+        if DecisionLink.objects.filter(
+            source_id=source.pk,
+            kind=r["kind"],
+            target_reference=r["target_reference"],
+            target__isnull=False,
+        ).exists():
+            self.result.add(DecisionLink, "unchanged")
+            return True
+        return False
+
+    def check_new_links(self, new_links: list[tuple[str, DecisionLink]]) -> None:
+        """The chain rules for every link this import adds (rules.check_link: no cycle, time,
+        competence), over the chains as they are after the import; links already in the
+        register were checked when they were added."""
+        if not new_links:
+            return
+        from decisions import chains, rules
+
+        ids = {i for _p, link in new_links for i in (link.source_id, link.target_id)}
+        graph = chains.load_graph(decision_ids=ids)
+        errors = []
+        for path, link in new_links:
+            source, target = graph.nodes.get(link.source_id), graph.nodes.get(link.target_id)
+            if source is None or target is None:
+                continue
+            others = [
+                rules.Link(row.source_id, row.target_id, row.kind)
+                for row in graph.link_rows
+                if row.target_id is not None and row.id != link.pk
+            ]
+            for message in rules.check_link(
+                source=source, target=target, kind=link.kind, links=others, nodes=graph.nodes
+            ):
+                errors.append(f"{path}: {message}")
+        if errors:
+            raise ImportFailed(errors)
+
+    def resolve_references(self) -> None:
+        """Links that cite a decision created by this import only by reference text now point
+        at it (chains.resolve_references, which applies the chain rules)."""
+        if not DecisionLink.objects.filter(target__isnull=True).exists():
+            return
+        from decisions import chains
+
+        for decision in self.decisions.values():
+            if (Decision, decision.pk) in self.created:
+                for _link in chains.resolve_references(decision):
+                    self.result.add(DecisionLink, "changed")
 
     def write_cases(self) -> None:
         for path, r, documents in self.plan["cases"]:
