@@ -105,8 +105,14 @@ def test_forbund_page_shows_alingsas_notice_as_revoked_and_harrydas_as_withdrawn
 
     assert _state(response, "Alingsås").withdrawn_notice_how == "revoked"
     assert _state(response, "Härryda").withdrawn_notice_how == "withdrawn"
-    assert "Uppsägningen 2021-05-26 är upphävd; utträdet 2024-12-31 blev inte av." in html
-    assert "Uppsägningen 2020-06-15 är återkallad; utträdet 2023-12-31 blev inte av." in html
+    assert (
+        'Uppsägningen <time datetime="2021-05-26">2021-05-26</time> är upphävd; '
+        'utträdet <time datetime="2024-12-31">2024-12-31</time> blev inte av.'
+    ) in html
+    assert (
+        'Uppsägningen <time datetime="2020-06-15">2020-06-15</time> är återkallad; '
+        'utträdet <time datetime="2023-12-31">2023-12-31</time> blev inte av.'
+    ) in html
 
 
 def test_the_timeline_keeps_the_notice_periods_that_did_not_lead_to_an_exit(client, seeded):
@@ -251,9 +257,9 @@ def test_a_member_whose_notice_is_in_force_shows_the_exit_date(client):
 
     assert state.status.status == STATUS_NOTICE_GIVEN
     assert state.status.notice_effective_on == dt.date(2028, 12, 31)  # rule 34: 2025 + 3
-    assert "utträder vid utgången av 2028-12-31" in html
+    assert 'utträder vid utgången av <time datetime="2028-12-31">2028-12-31</time>' in html
     member_html = client.get(f"/medlemmar/{membership.member.pk}/").content.decode()
-    assert "utträder vid utgången av 2028-12-31" in member_html
+    assert 'utträder vid utgången av <time datetime="2028-12-31">2028-12-31</time>' in member_html
 
 
 def test_a_member_whose_notice_took_effect_has_left(client):
@@ -265,7 +271,10 @@ def test_a_member_whose_notice_took_effect_has_left(client):
 
     assert state.status.status == STATUS_LEFT
     assert state.since == dt.date(2024, 1, 1)
-    assert "utträdde vid utgången av 2023-12-31" in response.content.decode()
+    assert (
+        'utträdde vid utgången av <time datetime="2023-12-31">2023-12-31</time>'
+        in response.content.decode()
+    )
     assert [p.kind for p in state.periods] == ["member", "notice", "left"]
 
 
@@ -379,3 +388,15 @@ def test_member_page_query_count_does_not_grow_with_the_chain(client, django_ass
     with django_assert_num_queries(expected):
         response = client.get(f"/medlemmar/{long_.member.pk}/")
     assert response.context["states"][0].status.status == STATUS_MEMBER
+
+
+def test_a_date_in_a_status_note_is_a_time_element_that_does_not_break(client, seeded):
+    """A date in a status note broke at its hyphen ("2021-" / "05-26"): each date is a <time>
+    element, which members.css keeps on one line."""
+    from django.conf import settings
+
+    html = client.get(f"/forbund/{seeded.pk}/").content.decode()
+    assert '<time datetime="2021-05-26">2021-05-26</time>' in html
+    assert 'senast <time datetime="2024-12-31">2024-12-31</time>' in html
+    css = (settings.BASE_DIR / "static" / "css" / "members.css").read_text()
+    assert "time { white-space: nowrap; }" in css
