@@ -199,8 +199,40 @@ class RecusalInline(LockedWhenApproved, SelectRelatedInline):
     extra = 0
 
 
+class DecisionLinkForm(forms.ModelForm):
+    """A link must keep the chain rules (rules.check_link): no cycle, time running the right
+    way, and competence to revoke, withdraw or amend; the message is the rule's own."""
+
+    def clean(self):
+        cleaned = super().clean()
+        source = cleaned.get("source") or (
+            self.instance.source if self.instance.source_id else None
+        )
+        target, kind = cleaned.get("target"), cleaned.get("kind")
+        if source is None or source.pk is None or target is None or not kind:
+            return cleaned
+        from decisions import chains
+
+        graph = chains.load_graph(decision_ids=[source.pk, target.pk])
+        source_node, target_node = graph.nodes.get(source.pk), graph.nodes.get(target.pk)
+        if source_node is None or target_node is None:
+            return cleaned
+        others = [
+            rules.Link(row.source_id, row.target_id, row.kind)
+            for row in graph.link_rows
+            if row.target_id is not None and row.id != self.instance.pk
+        ]
+        errors = rules.check_link(
+            source=source_node, target=target_node, kind=kind, links=others, nodes=graph.nodes
+        )
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
 class DecisionLinkInline(LockedWhenApproved, SelectRelatedInline):
     model = DecisionLink
+    form = DecisionLinkForm
     select_related = ("target__organ",)
     fk_name = "source"
     fields = ["kind", "target", "target_reference", "note"]
@@ -410,6 +442,7 @@ class RecusalAdmin(ProtocolPartAdmin):
 
 @admin.register(DecisionLink)
 class DecisionLinkAdmin(SimpleHistoryAdmin):
+    form = DecisionLinkForm
     list_display = ["source", "kind", "target", "target_reference"]
     list_select_related = ["source__organ", "target__organ"]
     list_filter = ["kind"]

@@ -1136,11 +1136,6 @@ LINKS = [
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in LINKS])
-@pytest.mark.xfail(
-    strict=True,
-    reason="the admin's DecisionLink form saves links without rules.check_link (no cycle, "
-    "time or competence check): decisions/admin.py DecisionLinkAdmin and DecisionLinkInline",
-)
 def test_a_decision_link_that_breaks_the_chain_rules_is_refused(case: LinkCase, world):
     client = client_for(world, "admin")
     source, target = _decision(case.source), _decision(case.target)
