@@ -1,8 +1,9 @@
 """One search box for everything a user may see: ärenden, handlingar and §§.
 
 Words are matched with PostgreSQL full-text search in the built-in ``swedish`` configuration,
-over expression GIN indexes (migration 0004), ranked with ``ts_rank_cd`` and shown with
-``ts_headline`` snippets. No extension is needed (the embedded PostgreSQL has none), so the
+over stored ``search_vector`` columns with GIN indexes (cases 0006, decisions 0006), ranked
+with ``ts_rank_cd`` on the stored vectors and shown with ``ts_headline`` snippets for the shown
+hits only. No extension is needed (the embedded PostgreSQL has none), so the
 same code runs on the embedded server, in CI and in production.
 
 The ``swedish`` snowball stemmer leaves definite forms alone (``beslutet``, ``ärendet``,
@@ -71,10 +72,9 @@ SUFFIXES = (
 )
 MIN_STEM = 4
 
-# Must stay identical to the indexed expressions of migration 0004, or the indexes go unused.
-CASE_VECTOR = "to_tsvector('swedish'::regconfig, c.title)"
-DOCUMENT_VECTOR = "to_tsvector('swedish'::regconfig, d.description)"
-DECISION_VECTOR = "to_tsvector('swedish'::regconfig, (p.title || ' ' || p.decision_text))"
+# Stored, generated tsvector columns with GIN indexes (cases 0006, decisions 0006): matching
+# and ranking read them instead of parsing the texts again.
+CASE_VECTOR = DOCUMENT_VECTOR = DECISION_VECTOR = "search_vector"
 
 HEADLINE_OPTIONS = (
     'StartSel="[[[", StopSel="]]]", MaxWords=30, MinWords=12, MaxFragments=2, '
@@ -129,6 +129,8 @@ def search(text: str, *, user) -> list[Hit]:
     """Number hits first (exact before loose), then word hits by rank."""
     may_see_secret = can_see_secret(user)
     hits = number_hits(text, may_see_secret=may_see_secret)
+    if hits and parse_number(text) is not None:
+        return hits  # a diarienummer that was found: no word search for its parts
     seen = {("case", hit.url) for hit in hits}
     words = query_words(text)
     if words:
@@ -194,54 +196,57 @@ def number_hits(text: str, *, may_see_secret: bool) -> list[Hit]:
 
 
 def word_hits(words: list[str], *, user, may_see_secret: bool) -> list[Hit]:
+    """Match and rank on the stored vectors; ``ts_headline`` (which parses the text again)
+    only for the ``MAX_HITS`` rows shown."""
     query, params = tsquery_sql(words)
     secret_ok = "TRUE" if may_see_secret else "FALSE"
     drafts_ok = "TRUE" if can_see_unapproved_decisions(user) else "FALSE"
     sql = f"""
-        WITH q AS (SELECT {query} AS query)
-        (SELECT 'case', c.id, c.id, c.number, c.title, c.opened_on,
-                ts_rank_cd({CASE_VECTOR}, q.query) * 1.5,
-                ts_headline('swedish', c.title, q.query, %s)
-           FROM cases_case c, q
-          WHERE {CASE_VECTOR} @@ q.query AND ({secret_ok} OR NOT c.is_secret)
-          ORDER BY 7 DESC LIMIT {MAX_HITS})
-        UNION ALL
-        (SELECT 'document', d.id, c.id, c.number || ':' || d.serial, d.description, d.date,
-                ts_rank_cd({DOCUMENT_VECTOR}, q.query),
-                ts_headline('swedish', d.description, q.query, %s)
-           FROM cases_document d JOIN cases_case c ON c.id = d.case_id, q
-          WHERE {DOCUMENT_VECTOR} @@ q.query
-            AND ({secret_ok} OR NOT (d.is_secret OR c.is_secret))
-          ORDER BY 7 DESC LIMIT {MAX_HITS})
-        UNION ALL
-        (SELECT 'decision', p.id, p.case_id, o.code || ' ' || COALESCE(p.year::text, '') ||
-                    ' § ' || COALESCE(p.number::text, '?'),
-                p.title, m.held_on,
-                ts_rank_cd({DECISION_VECTOR}, q.query),
-                ts_headline('swedish', p.title || ' ' || p.decision_text, q.query, %s)
-           FROM decisions_decision p
-           JOIN decisions_meeting m ON m.id = p.meeting_id
-           JOIN members_organ o ON o.id = p.organ_id, q
-          WHERE {DECISION_VECTOR} @@ q.query
-            AND ({drafts_ok} OR m.approved_on IS NOT NULL)
-          ORDER BY 7 DESC LIMIT {MAX_HITS})
+        WITH q AS (SELECT {query} AS query),
+        ranked AS (
+          (SELECT 'case' AS kind, 0 AS kind_order, c.id, c.id AS case_id, c.number,
+                  c.title, c.opened_on AS date, c.title AS text,
+                  ts_rank_cd(c.{CASE_VECTOR}, q.query) * 1.5 AS rank
+             FROM cases_case c, q
+            WHERE c.{CASE_VECTOR} @@ q.query AND ({secret_ok} OR NOT c.is_secret)
+            ORDER BY rank DESC, c.id DESC LIMIT {MAX_HITS})
+          UNION ALL
+          (SELECT 'document', 1, d.id, c.id, c.number || ':' || d.serial, d.description, d.date,
+                  d.description, ts_rank_cd(d.{DOCUMENT_VECTOR}, q.query)
+             FROM cases_document d JOIN cases_case c ON c.id = d.case_id, q
+            WHERE d.{DOCUMENT_VECTOR} @@ q.query
+              AND ({secret_ok} OR NOT (d.is_secret OR c.is_secret))
+            ORDER BY 9 DESC, d.id DESC LIMIT {MAX_HITS})
+          UNION ALL
+          (SELECT 'decision', 2, p.id, p.case_id, o.code || ' ' || COALESCE(p.year::text, '') ||
+                      ' § ' || COALESCE(p.number::text, '?'),
+                  p.title, m.held_on, p.title || ' ' || p.decision_text,
+                  ts_rank_cd(p.{DECISION_VECTOR}, q.query)
+             FROM decisions_decision p
+             JOIN decisions_meeting m ON m.id = p.meeting_id
+             JOIN members_organ o ON o.id = p.organ_id, q
+            WHERE p.{DECISION_VECTOR} @@ q.query
+              AND ({drafts_ok} OR m.approved_on IS NOT NULL)
+            ORDER BY 9 DESC, p.id DESC LIMIT {MAX_HITS})
+        ),
+        top AS (SELECT * FROM ranked ORDER BY rank DESC, kind_order, id DESC LIMIT {MAX_HITS})
+        SELECT top.kind, top.case_id, top.number, top.title, top.date, top.rank,
+               ts_headline('swedish', top.text, q.query, %s)
+          FROM top, q
+         ORDER BY top.rank DESC, top.kind_order, top.id DESC
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + [HEADLINE_OPTIONS] * 3)
+        cursor.execute(sql, params + [HEADLINE_OPTIONS])
         rows = cursor.fetchall()
-    hits = []
-    for kind, _pk, case_id, number, title, date, rank, headline in rows:
-        url = reverse("cases:case-detail", args=[case_id]) if case_id else ""
-        hits.append(
-            Hit(
-                kind=kind,
-                number=number,
-                title=title,
-                url=url,
-                snippet=_snippet(headline),
-                rank=float(rank),
-                date=date,
-            )
+    return [
+        Hit(
+            kind=kind,
+            number=number,
+            title=title,
+            url=reverse("cases:case-detail", args=[case_id]) if case_id else "",
+            snippet=_snippet(headline),
+            rank=float(rank),
+            date=date,
         )
-    hits.sort(key=lambda hit: -hit.rank)
-    return hits[:MAX_HITS]
+        for kind, case_id, number, title, date, rank, headline in rows
+    ]
