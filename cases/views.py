@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +34,23 @@ from cases.forms import (
 from cases.models import Case, Document
 
 CASES_PER_PAGE = 25
+CASE_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``CASE_COUNT_CAP + 1`` rows (``COUNT(*)`` over a LIMITed subquery of ids):
+    a full count grows with the register. Above the cap the list says "fler än 10 000" and
+    pages reach as far as the cap; the filters narrow the list to the rest."""
+
+    cap = CASE_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def staff_permission(perm: str):
@@ -58,7 +76,7 @@ def case_list(request):
     queryset = cases().for_list_page().order_by("-year", "register_id", "-serial")
     if form.is_bound and form.is_valid():
         queryset = form.filter(queryset)
-    page = Paginator(queryset, CASES_PER_PAGE).get_page(request.GET.get("sida"))
+    page = CappedPaginator(queryset, CASES_PER_PAGE).get_page(request.GET.get("sida"))
     for case in page.object_list:
         case.shown_title = case_title_for(case, may_see_secret=may_see_secret)
     query = request.GET.copy()
