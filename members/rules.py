@@ -1,6 +1,6 @@
 """Pure domain rules for memberships of a samordningsförbund (lag 2003:1210): the notice
-period, a member's status on a date, its timeline (RULES.md 34–36), and the split of the
-yearly contributions (rule 33).
+period, a member's status on a date, its timeline (RULES.md 34–36), whether the förbund may
+continue when a member leaves (rule 35), and the split of the yearly contributions (rule 33).
 
 No ORM: callers turn ``MembershipEvent`` rows into ``Event`` values, saying for each whether
 the decision behind it is still in force (``decisions.rules.in_force``).
@@ -299,6 +299,84 @@ def membership_timeline(
             )
         periods.append(Period(change.status, change.since, None, change.since_is_latest))
     return periods
+
+
+# --------------------------------------------------------------------------------------------
+# Rule 35: continuation of the förbund when a member leaves
+# --------------------------------------------------------------------------------------------
+
+FEDERATION_ACTIVE = "aktivt"
+FEDERATION_LIQUIDATION = "likvidation"
+
+CONTINUATION_NO_DECISION = "Det finns inget beslut om att förbundet ska fortsätta."
+CONTINUATION_TOO_LATE = (
+    "Beslutet om fortsatt verksamhet ({decided_on}) är inte fattat före den dag utträdet "
+    "träder i kraft ({effective_on})."
+)
+CONTINUATION_NO_MUNICIPALITY = "Ingen kommun är kvar som medlem."
+CONTINUATION_NO_REGION = "Ingen region är kvar som medlem."
+CONTINUATION_NO_FK = "Försäkringskassan är inte kvar som medlem."
+CONTINUATION_NO_AF = "Arbetsförmedlingen är inte kvar som medlem."
+
+MUNICIPALITY = "municipality"
+REGION = "region"
+AGENCY = "agency"
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Whether the remaining members' decision to continue holds (``valid``), the förbund's
+    status after the leaving member's effective date, and the reasons when it does not."""
+
+    valid: bool
+    status: str
+    reasons: tuple[str, ...]
+
+
+def federation_continuation(
+    *,
+    decided_on: dt.date | None,
+    leaving_effective_on: dt.date,
+    remaining: Iterable[tuple[str, str]],
+) -> Continuation:
+    """Rule 35: a decision by the remaining members to continue the förbund is valid only if
+    it is dated before the leaving member's effective date, and only if at least one kommun,
+    at least one region, Försäkringskassan and Arbetsförmedlingen remain. Otherwise the
+    förbund goes into likvidation.
+
+    ``remaining`` holds ``(kind, name)`` of the members that stay: ``kind`` is the
+    Organisation kind (``municipality``, ``region``, ``agency``); the two agencies are told
+    apart by name. Every reason that applies is returned, so a page can list them all.
+    """
+    kinds: set[str] = set()
+    agencies: set[str] = set()
+    for kind, name in remaining:
+        kinds.add(kind)
+        if kind == AGENCY:
+            agencies.add(name.casefold())
+    reasons: list[str] = []
+    if decided_on is None:
+        reasons.append(CONTINUATION_NO_DECISION)
+    elif decided_on >= leaving_effective_on:
+        reasons.append(
+            CONTINUATION_TOO_LATE.format(
+                decided_on=decided_on.isoformat(), effective_on=leaving_effective_on.isoformat()
+            )
+        )
+    if MUNICIPALITY not in kinds:
+        reasons.append(CONTINUATION_NO_MUNICIPALITY)
+    if REGION not in kinds:
+        reasons.append(CONTINUATION_NO_REGION)
+    if not any("försäkringskassan" in name for name in agencies):
+        reasons.append(CONTINUATION_NO_FK)
+    if not any("arbetsförmedlingen" in name for name in agencies):
+        reasons.append(CONTINUATION_NO_AF)
+    valid = not reasons
+    return Continuation(
+        valid=valid,
+        status=FEDERATION_ACTIVE if valid else FEDERATION_LIQUIDATION,
+        reasons=tuple(reasons),
+    )
 
 
 # --------------------------------------------------------------------------------------------
