@@ -5,60 +5,15 @@ on a date, links and citation warnings; 404/400 as JSON in Swedish; access (rule
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.access import setup_roles
 from cases.models import Case
 from decisions.models import Decision, DecisionLink
+from tests.decisions.conftest import SECRET
 from tests.factories import make_case, make_decision, make_meeting, make_organ
 
 pytestmark = pytest.mark.django_db
-
-SECRET = {
-    "is_secret": True,
-    "secrecy_ground": "OSL 26 kap. 1 §",
-    "secrecy_marked_on": dt.date(2024, 1, 10),
-    "secrecy_marked_by": "Socialnämnden",
-    "public_title": "Ärende om enskild",
-}
-
-
-class _Sink:
-    def write(self, *_args, **_kwargs):
-        pass
-
-    def flush(self):
-        pass
-
-
-@pytest.fixture
-def seeds():
-    call_command("load_insjoriket", stdout=_Sink())
-
-
-@pytest.fixture
-def make_user(db):
-    setup_roles()
-
-    def make(role: str | None = None):
-        user = get_user_model().objects.create_user(
-            username=f"user-{role or 'utan-roll'}", password="hemligt-lösenord-1"
-        )
-        if role:
-            user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
-
-
-@pytest.fixture
-def elected(client, make_user):
-    client.force_login(make_user("förtroendevald"))
-    return client
 
 
 def _justerad(organ, held_on, **kw) -> Decision:
