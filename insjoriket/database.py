@@ -32,6 +32,10 @@ def parse_database_url(url: str) -> dict:
         "CONN_MAX_AGE": int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": os.environ.get("DJANGO_TEST_DATABASE_NAME") or None},
+        # JIT compilation pays off for long analytical queries, not for a web page's: it added
+        # 10-15 ms to every search and list query whose cost estimate crossed jit_above_cost
+        # (EXPLAIN ANALYZE on the full-size register, docs/benchmarks.md).
+        "OPTIONS": {"options": "-c jit=off"},
     }
 
 

@@ -20,6 +20,13 @@ def test_tests_run_on_postgresql(db):
         assert cursor.fetchone()[0].startswith("PostgreSQL")
 
 
+def test_connections_run_without_jit(db):
+    """A page's queries are short; JIT compilation only added time to them (docs/benchmarks.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_database_url_with_socket_host_is_parsed():
     settings = parse_database_url("postgresql://postgres:@/insjoriket?host=/tmp/sock")
     assert settings["NAME"] == "insjoriket"
