@@ -288,6 +288,9 @@ def search(request):
         {
             "query": query,
             "secret_included": can_see_secret(request.user),
+            # True when a word had more hits of a kind than are ranked: the best of the newest
+            # are returned (cases.search.RANK_CANDIDATES).
+            "ranked_newest_only": bool(getattr(hits, "capped", False)),
             "results": [
                 {
                     "kind": hit.kind,

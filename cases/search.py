@@ -33,6 +33,8 @@ from cases.access import can_see_secret, can_see_unapproved_decisions, case_titl
 from cases.models import Case, normalise_number
 
 MAX_HITS = 50
+# A word's hits of each kind that are ranked: the newest (see word_hits).
+RANK_CANDIDATES = 2000
 MAX_QUERY_WORDS = 8
 
 # PostgreSQL's own list (tsearch_data/swedish.stop): words the swedish configuration drops.
@@ -99,14 +101,26 @@ def query_words(text: str) -> list[str]:
 
 
 def tsquery_sql(words: list[str]) -> tuple[str, list[str]]:
-    """SQL for the tsquery of ``words`` (all must match) and its parameters."""
+    """SQL for the tsquery of ``words`` (all must match) and its parameters.
+
+    Each word matches its snowball stem or its light stem. When the two agree (``bygglov``),
+    only one term is kept: OR-ing two equal terms made PostgreSQL walk the GIN posting list
+    twice (291 ms instead of 119 ms for a term in 34,571 §§ of the full-size register). The
+    expression uses only immutable functions of constants, so the planner folds it to a
+    constant tsquery and estimates the number of hits from the column's statistics.
+    """
     parts, params = [], []
     for word in words:
-        parts.append("(to_tsquery('swedish', %s) || to_tsquery('simple', %s))")
+        parts.append(
+            "(CASE WHEN to_tsquery('swedish', %s) = to_tsquery('simple', %s)"
+            " THEN to_tsquery('swedish', %s)"
+            " ELSE to_tsquery('swedish', %s) || to_tsquery('simple', %s) END)"
+        )
         stem = light_stem(word)
         prefix = ":*" if len(stem) >= 3 else ""
-        params += [f"{word}{':*' if len(word) >= 3 else ''}", f"{stem}{prefix}"]
-    return " && ".join(parts), params
+        full, light = f"{word}{':*' if len(word) >= 3 else ''}", f"{stem}{prefix}"
+        params += [full, light, full, full, light]
+    return "(" + " && ".join(parts) + ")", params
 
 
 @dataclass
@@ -125,18 +139,18 @@ def _snippet(text: str | None) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped above; only <mark> is added
 
 
-def search(text: str, *, user) -> list[Hit]:
+def search(text: str, *, user) -> "Hits":
     """Number hits first (exact before loose), then word hits by rank."""
     may_see_secret = can_see_secret(user)
-    hits = number_hits(text, may_see_secret=may_see_secret)
+    hits = Hits(number_hits(text, may_see_secret=may_see_secret))
     if hits and parse_number(text) is not None:
         return hits  # a diarienummer that was found: no word search for its parts
     seen = {("case", hit.url) for hit in hits}
     words = query_words(text)
     if words:
-        for hit in word_hits(words, user=user, may_see_secret=may_see_secret):
-            if (hit.kind, hit.url) not in seen:
-                hits.append(hit)
+        found = word_hits(words, user=user, may_see_secret=may_see_secret)
+        hits.capped = found.capped
+        hits.extend(hit for hit in found if (hit.kind, hit.url) not in seen)
     return hits
 
 
@@ -195,50 +209,89 @@ def number_hits(text: str, *, may_see_secret: bool) -> list[Hit]:
     ]
 
 
-def word_hits(words: list[str], *, user, may_see_secret: bool) -> list[Hit]:
+class Hits(list):
+    """The hits shown, and whether a word's hits were more than ``RANK_CANDIDATES`` of a kind
+    (then the best of the newest are shown, and the page says so)."""
+
+    capped = False
+
+
+def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
     """Match and rank on the stored vectors; ``ts_headline`` (which parses the text again)
-    only for the ``MAX_HITS`` rows shown."""
+    only for the ``MAX_HITS`` rows shown.
+
+    A broad word matches tens of thousands of rows in a regional register (``bygglov``: 34,571
+    §§ at full size), and ranking reads every matching row's vector. So each kind ranks its
+    ``RANK_CANDIDATES`` newest matches (highest id: registered last), which PostgreSQL finds
+    by walking the primary key backwards when matches are dense and through the GIN index
+    when they are rare; a narrower query (more words) ranks all its hits. Titles, numbers and
+    texts are joined for the rows shown only. The secrecy and justering filters are anti-joins
+    against the few secret cases and unjusterade meetings, not a lookup per hit.
+    """
     query, params = tsquery_sql(words)
     secret_ok = "TRUE" if may_see_secret else "FALSE"
     drafts_ok = "TRUE" if can_see_unapproved_decisions(user) else "FALSE"
     sql = f"""
-        WITH q AS (SELECT {query} AS query),
-        ranked AS (
-          (SELECT 'case' AS kind, 0 AS kind_order, c.id, c.id AS case_id, c.number,
-                  c.title, c.opened_on AS date, c.title AS text,
-                  ts_rank_cd(c.{CASE_VECTOR}, q.query) * 1.5 AS rank
-             FROM cases_case c, q
-            WHERE c.{CASE_VECTOR} @@ q.query AND ({secret_ok} OR NOT c.is_secret)
-            ORDER BY rank DESC, c.id DESC LIMIT {MAX_HITS})
-          UNION ALL
-          (SELECT 'document', 1, d.id, c.id, c.number || ':' || d.serial, d.description, d.date,
-                  d.description, ts_rank_cd(d.{DOCUMENT_VECTOR}, q.query)
-             FROM cases_document d JOIN cases_case c ON c.id = d.case_id, q
-            WHERE d.{DOCUMENT_VECTOR} @@ q.query
-              AND ({secret_ok} OR NOT (d.is_secret OR c.is_secret))
-            ORDER BY 9 DESC, d.id DESC LIMIT {MAX_HITS})
-          UNION ALL
-          (SELECT 'decision', 2, p.id, p.case_id, o.code || ' ' || COALESCE(p.year::text, '') ||
-                      ' § ' || COALESCE(p.number::text, '?'),
-                  p.title, m.held_on, p.title || ' ' || p.decision_text,
-                  ts_rank_cd(p.{DECISION_VECTOR}, q.query)
-             FROM decisions_decision p
-             JOIN decisions_meeting m ON m.id = p.meeting_id
-             JOIN members_organ o ON o.id = p.organ_id, q
-            WHERE p.{DECISION_VECTOR} @@ q.query
-              AND ({drafts_ok} OR m.approved_on IS NOT NULL)
-            ORDER BY 9 DESC, p.id DESC LIMIT {MAX_HITS})
+        WITH case_c AS (
+          SELECT c.id, c.{CASE_VECTOR} AS v FROM cases_case c
+           WHERE c.{CASE_VECTOR} @@ {query} AND ({secret_ok} OR NOT c.is_secret)
+           ORDER BY c.id DESC LIMIT {RANK_CANDIDATES}
         ),
-        top AS (SELECT * FROM ranked ORDER BY rank DESC, kind_order, id DESC LIMIT {MAX_HITS})
-        SELECT top.kind, top.case_id, top.number, top.title, top.date, top.rank,
-               ts_headline('swedish', top.text, q.query, %s)
-          FROM top, q
-         ORDER BY top.rank DESC, top.kind_order, top.id DESC
+        document_c AS (
+          SELECT d.id, d.{DOCUMENT_VECTOR} AS v FROM cases_document d
+           WHERE d.{DOCUMENT_VECTOR} @@ {query}
+             AND ({secret_ok} OR (NOT d.is_secret AND d.case_id NOT IN
+                  (SELECT s.id FROM cases_case s WHERE s.is_secret)))
+           ORDER BY d.id DESC LIMIT {RANK_CANDIDATES}
+        ),
+        decision_c AS (
+          SELECT p.id, p.{DECISION_VECTOR} AS v FROM decisions_decision p
+           WHERE p.{DECISION_VECTOR} @@ {query}
+             AND ({drafts_ok} OR p.meeting_id NOT IN
+                  (SELECT u.id FROM decisions_meeting u WHERE u.approved_on IS NULL))
+           ORDER BY p.id DESC LIMIT {RANK_CANDIDATES}
+        ),
+        ranked AS (
+          (SELECT 'case' AS kind, 0 AS kind_order, id, ts_rank_cd(v, {query}) * 1.5 AS rank
+             FROM case_c ORDER BY rank DESC, id DESC LIMIT {MAX_HITS})
+          UNION ALL
+          (SELECT 'document', 1, id, ts_rank_cd(v, {query}) AS rank
+             FROM document_c ORDER BY rank DESC, id DESC LIMIT {MAX_HITS})
+          UNION ALL
+          (SELECT 'decision', 2, id, ts_rank_cd(v, {query}) AS rank
+             FROM decision_c ORDER BY rank DESC, id DESC LIMIT {MAX_HITS})
+        ),
+        top AS (SELECT * FROM ranked ORDER BY rank DESC, kind_order, id DESC LIMIT {MAX_HITS}),
+        shown AS (
+          SELECT top.kind, top.kind_order, top.id, top.rank, c.id AS case_id, c.number,
+                 c.title, c.opened_on AS date, c.title AS text
+            FROM top JOIN cases_case c ON c.id = top.id WHERE top.kind = 'case'
+          UNION ALL
+          SELECT top.kind, top.kind_order, top.id, top.rank, c.id, c.number || ':' || d.serial,
+                 d.description, d.date, d.description
+            FROM top JOIN cases_document d ON d.id = top.id
+            JOIN cases_case c ON c.id = d.case_id WHERE top.kind = 'document'
+          UNION ALL
+          SELECT top.kind, top.kind_order, top.id, top.rank, p.case_id,
+                 o.code || ' ' || COALESCE(p.year::text, '') || ' § ' ||
+                     COALESCE(p.number::text, '?'),
+                 p.title, m.held_on, p.title || ' ' || p.decision_text
+            FROM top JOIN decisions_decision p ON p.id = top.id
+            JOIN decisions_meeting m ON m.id = p.meeting_id
+            JOIN members_organ o ON o.id = p.organ_id WHERE top.kind = 'decision'
+        )
+        SELECT kind, case_id, number, title, date, rank,
+               ts_headline('swedish', text, {query}, %s),
+               GREATEST((SELECT count(*) FROM case_c), (SELECT count(*) FROM document_c),
+                        (SELECT count(*) FROM decision_c)) >= {RANK_CANDIDATES}
+          FROM shown
+         ORDER BY rank DESC, kind_order, id DESC
     """
+    all_params = params * 7 + [HEADLINE_OPTIONS]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + [HEADLINE_OPTIONS])
+        cursor.execute(sql, all_params)
         rows = cursor.fetchall()
-    return [
+    hits = Hits(
         Hit(
             kind=kind,
             number=number,
@@ -248,5 +301,7 @@ def word_hits(words: list[str], *, user, may_see_secret: bool) -> list[Hit]:
             rank=float(rank),
             date=date,
         )
-        for kind, case_id, number, title, date, rank, headline in rows
-    ]
+        for kind, case_id, number, title, date, rank, headline, _capped in rows
+    )
+    hits.capped = bool(rows and rows[0][7])
+    return hits

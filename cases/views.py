@@ -292,4 +292,8 @@ def document_file(request, pk: int):
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = case_search.search(query, user=request.user) if query else None
-    return render(request, "cases/search.html", {"query": query, "results": results})
+    return render(
+        request,
+        "cases/search.html",
+        {"query": query, "results": results, "rank_candidates": case_search.RANK_CANDIDATES},
+    )

@@ -49,3 +49,36 @@ def test_many_matches_give_at_most_max_hits_best_first_with_snippets(ks):
     assert hits[0].title == "Bygglov bygglov bygglov"
     assert [hit.rank for hit in hits] == sorted((hit.rank for hit in hits), reverse=True)
     assert all("<mark>Bygglov</mark>" in hit.snippet for hit in hits)
+
+
+def test_a_broad_word_ranks_only_the_newest_candidates_and_says_so(ks, monkeypatch, client):
+    """A word in more than RANK_CANDIDATES rows of a kind: the best of the newest are shown, and
+    the page and the API say that the ranking was limited (docs/benchmarks.md, broad search)."""
+    monkeypatch.setattr("cases.search.RANK_CANDIDATES", 3)
+    oldest = register_case(register=ks, title="Detaljplan detaljplan detaljplan", year=2024)
+    newer = [register_case(register=ks, title=f"Detaljplan {n}", year=2024) for n in range(4)]
+
+    hits = search("detaljplan", user=AnonymousUser())
+
+    # The oldest case would rank first (three occurrences) but is not among the 3 newest.
+    assert [hit.title for hit in hits] == [case.title for case in reversed(newer[1:])]
+    assert oldest.title not in [hit.title for hit in hits]
+    assert hits.capped is True
+    page = client.get("/arenden/sok/", {"q": "detaljplan"})
+    assert "bland de 3 senast registrerade" in page.content.decode()
+    assert client.get("/api/v1/search/", {"q": "detaljplan"}).json()["ranked_newest_only"] is True
+
+
+def test_a_narrow_word_ranks_all_its_hits(ks, client):
+    best = register_case(register=ks, title="Skolskjuts skolskjuts", year=2024)
+    register_case(register=ks, title="Skolskjuts", year=2024)
+
+    hits = search("skolskjuts", user=AnonymousUser())
+
+    assert hits[0].title == best.title
+    assert hits.capped is False
+    assert (
+        "senast registrerade"
+        not in client.get("/arenden/sok/", {"q": "skolskjuts"}).content.decode()
+    )
+    assert client.get("/api/v1/search/", {"q": "skolskjuts"}).json()["ranked_newest_only"] is False
