@@ -112,12 +112,13 @@ def _number_parts(number_format: str, *, year: int, code: str) -> tuple[str, str
     return prefix, seq, suffix
 
 
-def _insert_registered_case(case: Case, *, register: Register, year: int, user, reason: str):
-    """Allocate, insert and record ``case`` in one statement; False if the number format needs
-    the ORM path."""
+def registration_statement(case: Case, *, register: Register, year: int, user, reason: str):
+    """The one SQL statement (and its parameters) that allocates ``case``'s number, inserts it
+    and its history row; None if the register's number format needs the ORM path. Used by
+    ``_insert_registered_case`` and by tests/bench/bench_registration.py's database mode."""
     parts = _number_parts(register.number_format, year=year, code=register.code)
     if parts is None:
-        return False
+        return None
     prefix, seq, suffix = parts
     fields = [
         f
@@ -139,7 +140,17 @@ def _insert_registered_case(case: Case, *, register: Register, year: int, user, 
         "reason": reason,
         "history_user": user.pk if getattr(user, "is_authenticated", False) else None,
     }
-    sql = _REGISTER_SQL.format(seq=seq, columns=columns, values=values)
+    return _REGISTER_SQL.format(seq=seq, columns=columns, values=values), params
+
+
+def _insert_registered_case(case: Case, *, register: Register, year: int, user, reason: str):
+    """Allocate, insert and record ``case`` in one statement; False if the number format needs
+    the ORM path."""
+    statement = registration_statement(case, register=register, year=year, user=user,
+                                       reason=reason)  # fmt: skip
+    if statement is None:
+        return False
+    sql, params = statement
     # Opt-in (INSJORIKET_REGISTRATION_ASYNC_COMMIT=1, see docs/deployment.md): the commit does
     # not wait for the WAL flush, so the counter lock is released sooner. A server crash may
     # then lose the last fraction of a second of registrations — all of them after a point,
