@@ -5,6 +5,7 @@ import re
 import zipfile
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -217,6 +218,37 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
+# The case list's filter choices (every diarium and classification of the instance, ~570 rows at
+# full size) as rendered (value, label) pairs. Building them from model instances on every
+# request was half of /arenden/'s CPU time (docs/benchmarks.md). Registers and classifications
+# change rarely; a change in this process clears the cache at once (cases.apps signals), other
+# processes see it within FILTER_CHOICES_SECONDS.
+FILTER_CHOICES_KEY = "cases:filter-choices:1"
+FILTER_CHOICES_SECONDS = 60
+
+
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    choices = cache.get(FILTER_CHOICES_KEY)
+    if choices is None:
+        register_field = RegisterChoiceField(queryset=register_choices(), required=False)
+        classification_field = ClassificationChoiceField(
+            queryset=classification_choices(), required=False
+        )
+        choices = {
+            name: [(str(value), str(label)) for value, label in field.choices]
+            for name, field in (
+                ("register", register_field),
+                ("classification", classification_field),
+            )
+        }
+        cache.set(FILTER_CHOICES_KEY, choices, FILTER_CHOICES_SECONDS)
+    return choices
+
+
+def clear_filter_choices(**_kwargs) -> None:
+    cache.delete(FILTER_CHOICES_KEY)
+
+
 class CaseFilterForm(forms.Form):
     register = RegisterChoiceField(
         label=_("Diarium"), queryset=register_choices(), required=False, widget=QuickSelect
@@ -235,6 +267,12 @@ class CaseFilterForm(forms.Form):
         required=False,
         widget=QuickSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered from the cached pairs; validation still looks the chosen row up.
+        for name, pairs in filter_choices().items():
+            self.fields[name].widget.choices = pairs
 
     def filter(self, queryset):
         data = self.cleaned_data

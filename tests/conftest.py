@@ -3,6 +3,7 @@ the embedded one from pgserver when it is unset."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 
 @pytest.fixture
@@ -16,3 +17,12 @@ def admin_user(db):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached filter choices must not outlive the rolled-
+    back rows of an earlier test."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -232,6 +232,27 @@ def test_the_case_list_filters_by_register_year_status_and_officer(client, regis
     assert "Ett" in html and "Tre" in html and "Två" not in html
 
 
+def test_the_filter_choices_are_cached_and_a_new_or_renamed_diarium_shows_at_once(client, register):
+    """The case list's choices come from the cache after the first request (fewer queries),
+    and saving a diarium clears it: the next list names the new one."""
+    url = reverse("cases:case-list")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    assert [q for q in first.captured_queries if 'FROM "cases_register"' in q["sql"]]
+    assert not [q for q in cached.captured_queries if '"cases_register"' in q["sql"]]
+    other = make_register(code="SN", number_format="{code} {year}/{seq}")
+    html = client.get(url).content.decode()
+    assert f'<option value="{other.pk}">' in html
+    other.name = "Socialnämndens nya diarium"
+    other.save()
+    assert "Socialnämndens nya diarium" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert not [q for q in again.captured_queries if '"cases_register"' in q["sql"]]
+
+
 def test_a_bad_filter_value_gives_the_list_not_an_error(client, register):
     response = client.get(reverse("cases:case-list"), {"year": "tjugo", "register": "x"})
 
