@@ -1,8 +1,9 @@
 """Session rules that Django has no setting for.
 
-The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); the
-absolute one is here: a session that logged in more than SESSION_ABSOLUTE_TIMEOUT seconds ago
-is logged out on its next request, however active it has been.
+The idle timeout is Django's session expiry (SESSION_COOKIE_AGE), moved on here by a request
+at most once every SESSION_REFRESH_SECONDS (a session is written then, not on every page
+view); the absolute one is here too: a session that logged in more than
+SESSION_ABSOLUTE_TIMEOUT seconds ago is logged out on its next request, however active.
 """
 
 import time
@@ -17,16 +18,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 LOGIN_TIME_KEY = "insjoriket_login_time"
+REFRESH_TIME_KEY = "insjoriket_refreshed"
 
 
 @receiver(user_logged_in)
 def remember_login_time(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_TIME_KEY] = int(time.time())
+        request.session[LOGIN_TIME_KEY] = request.session[REFRESH_TIME_KEY] = int(time.time())
 
 
 class AbsoluteSessionTimeoutMiddleware:
-    """Logs out a session older than SESSION_ABSOLUTE_TIMEOUT (seconds) since login."""
+    """Logs out a session older than SESSION_ABSOLUTE_TIMEOUT (seconds) since login, and moves
+    the idle expiry of an active session on (at most once every SESSION_REFRESH_SECONDS)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,8 +41,8 @@ class AbsoluteSessionTimeoutMiddleware:
             now = int(time.time())
             logged_in_at = request.session.get(LOGIN_TIME_KEY)
             if logged_in_at is None:
-                # A session from before this rule (or force_login in a test): start counting.
-                request.session[LOGIN_TIME_KEY] = now
+                # A session from before this rule: start counting.
+                request.session[LOGIN_TIME_KEY] = request.session[REFRESH_TIME_KEY] = now
             elif now - int(logged_in_at) > limit:
                 logout(request)
                 messages.info(
@@ -47,6 +50,10 @@ class AbsoluteSessionTimeoutMiddleware:
                     _("Du har loggats ut eftersom sessionen var äldre än %(hours)d timmar.")
                     % {"hours": limit // 3600},
                 )
+                return self.get_response(request)
+            refresh = getattr(settings, "SESSION_REFRESH_SECONDS", 0)
+            if now - int(request.session.get(REFRESH_TIME_KEY, 0)) >= refresh:
+                request.session[REFRESH_TIME_KEY] = now  # saved: the expiry moves on
         return self.get_response(request)
 
 

@@ -148,10 +148,13 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
-# Sessions: logged out after 30 minutes without a request (the expiry moves on every
-# request) and after 10 hours in all, however active (insjoriket.middleware).
+# Sessions: logged out after 30 minutes without a request and after 10 hours in all, however
+# active (insjoriket.middleware). The idle expiry moves on with a request at most once a
+# minute (SESSION_REFRESH_SECONDS), not on every request: saving the session on every page
+# view was a database write and a WAL flush per request (docs/benchmarks.md).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_TIMEOUT = 10 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -34,7 +34,8 @@ def log_in(client):
 
 def test_the_settings_say_thirty_minutes_idle_and_ten_hours_in_all():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert settings.SESSION_REFRESH_SECONDS == 60
     assert settings.SESSION_ABSOLUTE_TIMEOUT == 10 * 60 * 60
 
 
@@ -44,6 +45,30 @@ def test_each_request_moves_the_idle_expiry_on(client, staff):
         for _ in range(4):  # 4 × 29 minutes: nearly two hours, never 30 minutes idle
             clock.shift(dt.timedelta(minutes=29))
             assert logged_in(client)
+
+
+def test_the_session_is_written_at_most_once_a_minute(client, staff):
+    """Page views within a minute do not write the session (no UPDATE per request); the first
+    one after a minute does, and that moves the idle expiry on."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as captured:
+            assert logged_in(client)
+        return [
+            q for q in captured.captured_queries if q["sql"].startswith('UPDATE "django_session')
+        ]
+
+    with time_machine.travel(START, tick=False) as clock:
+        log_in(client)
+        session_writes()
+        clock.shift(dt.timedelta(seconds=30))
+        assert session_writes() == []
+        clock.shift(dt.timedelta(seconds=31))
+        assert len(session_writes()) == 1
+        clock.shift(dt.timedelta(minutes=29, seconds=59))
+        assert logged_in(client)  # 29:59 after the last write, not after login
 
 
 def test_thirty_minutes_without_a_request_log_the_user_out(client, staff):
