@@ -226,7 +226,7 @@ def word_hits(words: list[str], *, user, may_see_secret: bool) -> list[Hit]:
              JOIN decisions_meeting m ON m.id = p.meeting_id
              JOIN members_organ o ON o.id = p.organ_id, q
             WHERE p.{DECISION_VECTOR} @@ q.query
-              AND ({drafts_ok} OR m.approved_on IS NOT NULL)
+              AND ({drafts_ok} OR m.approved_on IS NOT NULL OR m.approved_date_unknown)
             ORDER BY 9 DESC, p.id DESC LIMIT {MAX_HITS})
         ),
         top AS (SELECT * FROM ranked ORDER BY rank DESC, kind_order, id DESC LIMIT {MAX_HITS})

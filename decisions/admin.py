@@ -30,6 +30,7 @@ from decisions.services import (
     MEETING_DATE_UNKNOWN,
     NUMBER_OUT_OF_SERIES,
     NUMBER_TAKEN,
+    POSTING_APPROVAL_DATE_UNKNOWN,
     POSTING_BEFORE_JUSTERING_DATE,
     REMOVAL_NOT_POSTED,
     REMOVAL_TOO_EARLY,
@@ -53,7 +54,7 @@ def is_locked(obj) -> bool:
     if isinstance(obj, Decision):
         return is_decision_approved(obj)
     if isinstance(obj, Meeting):
-        return obj.approved_on is not None
+        return obj.is_approved  # also "justerat, datum okänt"
     return False
 
 
@@ -255,6 +256,19 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None and self.instance.approved_date_unknown:
+            # Justerat, datum okänt: read-only (the flag cannot be unset, the database refuses
+            # it too), and no anslag can be registered without a justering date.
+            if cleaned.get("posted_on") or cleaned.get("removed_on"):
+                self.add_error("posted_on", POSTING_APPROVAL_DATE_UNKNOWN)
+            return cleaned
+        if cleaned.get("approved_date_unknown") and cleaned.get("approved_on"):
+            self.add_error(
+                "approved_date_unknown",
+                _("Ange antingen justeringsdatum eller ”justerat, datum okänt”, inte båda."),
+            )
+        if cleaned.get("approved_date_unknown") and cleaned.get("posted_on"):
+            self.add_error("posted_on", POSTING_APPROVAL_DATE_UNKNOWN)
         if self.instance.pk is None or self.instance.approved_on is None:
             return cleaned
         posted_on, removed_on = cleaned.get("posted_on"), cleaned.get("removed_on")
@@ -276,7 +290,15 @@ class MeetingAdmin(SimpleHistoryAdmin):
     and taken down and where the protocol is kept, which are written after the justering."""
 
     form = MeetingForm
-    list_display = ["organ", "held_on", "place", "approved_on", "posted_on", "removed_on"]
+    list_display = [
+        "organ",
+        "held_on",
+        "place",
+        "approved_on",
+        "approved_date_unknown",
+        "posted_on",
+        "removed_on",
+    ]
     list_select_related = ["organ__organisation"]
     list_filter = [("organ", OrganListFilter), "year"]
     date_hierarchy = "held_on"
@@ -285,7 +307,10 @@ class MeetingAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["organ", "held_on", "year", "date_note", "place"]}),
         (_("Protokoll"), {"fields": ["chair", "secretary", "minutes_kept_at"]}),
-        (_("Justering"), {"fields": ["approvers", "approval_place", "approved_on"]}),
+        (
+            _("Justering"),
+            {"fields": ["approvers", "approval_place", "approved_on", "approved_date_unknown"]},
+        ),
         (_("Anslag"), {"fields": ["posted_on", "removed_on"]}),
     ]
     inlines = [DecisionInline, AttendanceInline]

@@ -95,6 +95,9 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(approved_date_unknown=False) | Q(approved_on__isnull=True),
                 name="meeting_date_unknown_only_without_date",
+                violation_error_message=_(
+                    "”Justerat, datum okänt” kan bara anges när justeringsdatum saknas."
+                ),
             ),
         ]
 
@@ -102,15 +105,15 @@ class Meeting(models.Model):
         when = self.held_on.isoformat() if self.held_on else _("datum okänt")
         return f"{self.organ.name} {when}"
 
-    @property
-    def is_approved(self) -> bool:
-        """Whether the protocol is justerat: with a known date or with the date unknown."""
-        return self.approved_on is not None or self.approved_date_unknown
-
     def save(self, *args, **kwargs):
         if self.held_on and not self.year:
             self.year = self.held_on.year
         super().save(*args, **kwargs)
+
+    @property
+    def is_approved(self) -> bool:
+        """Whether the protocol is justerat: with a known date or with the date unknown."""
+        return self.approved_on is not None or self.approved_date_unknown
 
 
 class Attendance(models.Model):

@@ -94,6 +94,9 @@ class Migration(migrations.Migration):
                     ("approved_date_unknown", False), ("approved_on__isnull", True), _connector="OR"
                 ),
                 name="meeting_date_unknown_only_without_date",
+                violation_error_message=(
+                    "”Justerat, datum okänt” kan bara anges när justeringsdatum saknas."
+                ),
             ),
         ),
         migrations.RunSQL(FORWARD, reverse_sql=REVERSE),
