@@ -53,6 +53,9 @@ class Meeting(models.Model):
     approved_date_unknown = models.BooleanField(
         _("justerat, datum okänt"),
         default=False,
+        # Also a database default: rows written by COPY or raw SQL (decisions.generator)
+        # without the column are not justerade.
+        db_default=False,
         help_text=_(
             "Protokollet är justerat men källorna anger inte justeringsdatum. "
             "Kan inte tas bort när det väl är satt."

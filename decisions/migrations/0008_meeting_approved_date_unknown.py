@@ -62,6 +62,7 @@ REVERSE = APPROVED_FUNCTIONS % {
 
 FIELD = dict(
     default=False,
+    db_default=False,
     help_text=(
         "Protokollet är justerat men källorna anger inte justeringsdatum. "
         "Kan inte tas bort när det väl är satt."
