@@ -6,6 +6,7 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -43,6 +44,9 @@ from members.admin import OrganListFilter, SelectRelatedInline
 
 # What a justerad meeting still takes: the anslag is posted and taken down after justering.
 ANSLAG_FIELDS = ["posted_on", "removed_on", "minutes_kept_at"]
+# Written after the contents of a meeting (MeetingAdmin.save_related); the anslag needs the
+# justering date (meeting_posted_after_approved).
+JUSTERING_FIELDS = ["approved_on", "approved_date_unknown", "posted_on", "removed_on"]
 TEXT_FIELDS = ["description", "preparation", "procedure", "decision_text", "basis", "sent_to"]
 
 
@@ -323,6 +327,31 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not is_locked(obj)
+
+    def save_model(self, request, obj, form, change):
+        """The justering is written last (rule 9), as ``approve_minutes`` and the importer do:
+        a meeting justerad on this page gets its §§, närvaro and justerare first, and only
+        then its justering date or "justerat, datum okänt" (see ``save_related``)."""
+        was_approved = (
+            obj.pk is not None
+            and Meeting.objects.filter(pk=obj.pk)
+            .filter(Q(approved_on__isnull=False) | Q(approved_date_unknown=True))
+            .exists()
+        )
+        obj._pending_justering = {}
+        if obj.is_approved and not was_approved:
+            obj._pending_justering = {f: getattr(obj, f) for f in JUSTERING_FIELDS}
+            for f in JUSTERING_FIELDS:
+                setattr(obj, f, False if f == "approved_date_unknown" else None)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        pending = getattr(form.instance, "_pending_justering", None)
+        if pending:
+            for f, value in pending.items():
+                setattr(form.instance, f, value)
+            form.instance.save()
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:

@@ -447,3 +447,59 @@ def test_the_admin_refuses_an_anslag_on_a_date_unknown_meeting_in_swedish(admin_
     assert response.status_code == 200
     assert services.POSTING_APPROVAL_DATE_UNKNOWN in response.content.decode()
     assert Meeting.objects.get(pk=meeting.pk).posted_on is None
+
+
+def _posted_back(response) -> dict:
+    """The admin change page in ``response`` as the browser posts it back, unchanged."""
+    forms = [response.context["adminform"].form]
+    data: dict = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.total_form_count()
+        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
+        forms += formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value is not False and (value or value == 0):
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def test_the_admin_writes_a_paragraph_and_then_the_flag_on_one_page(admin_client):
+    """Rule 9: the § is written before the protocol is marked justerat, so the database
+    accepts both from one save of the meeting page."""
+    meeting = make_meeting(held_on=HELD_ON)
+    url = reverse("admin:decisions_meeting_change", args=[meeting.pk])
+    data = _posted_back(admin_client.get(url)) | {
+        "approved_date_unknown": "on",
+        "decisions-TOTAL_FORMS": 1,
+        "decisions-0-title": "Val av justerare",
+        "decisions-0-kind": "decision",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.approved_date_unknown and meeting.is_approved
+    assert [d.title for d in meeting.decisions.all()] == ["Val av justerare"]
+
+
+def test_the_admin_refuses_the_flag_together_with_a_date_in_swedish(admin_client):
+    meeting = make_meeting(held_on=HELD_ON)
+    url = reverse("admin:decisions_meeting_change", args=[meeting.pk])
+    data = _posted_back(admin_client.get(url)) | {
+        "approved_date_unknown": "on",
+        "approved_on": "2024-03-06",
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "inte båda" in str(errors), errors
+    meeting.refresh_from_db()
+    assert not meeting.is_approved
