@@ -184,7 +184,9 @@ class CaseQuerySet(models.QuerySet):
             "meeting__held_on", "number"
         )
         if not can_see_unapproved_decisions(user):
-            decisions = decisions.filter(meeting__approved_on__isnull=False)
+            decisions = decisions.filter(
+                Q(meeting__approved_on__isnull=False) | Q(meeting__approved_date_unknown=True)
+            )
         return self.select_related(
             "register", "classification", "classification__scheme"
         ).prefetch_related(

@@ -6,6 +6,7 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,6 +31,7 @@ from decisions.services import (
     MEETING_DATE_UNKNOWN,
     NUMBER_OUT_OF_SERIES,
     NUMBER_TAKEN,
+    POSTING_APPROVAL_DATE_UNKNOWN,
     POSTING_BEFORE_JUSTERING_DATE,
     REMOVAL_NOT_POSTED,
     REMOVAL_TOO_EARLY,
@@ -42,6 +44,9 @@ from members.admin import OrganListFilter, SelectRelatedInline
 
 # What a justerad meeting still takes: the anslag is posted and taken down after justering.
 ANSLAG_FIELDS = ["posted_on", "removed_on", "minutes_kept_at"]
+# Written after the contents of a meeting (MeetingAdmin.save_related); the anslag needs the
+# justering date (meeting_posted_after_approved).
+JUSTERING_FIELDS = ["approved_on", "approved_date_unknown", "posted_on", "removed_on"]
 TEXT_FIELDS = ["description", "preparation", "procedure", "decision_text", "basis", "sent_to"]
 
 
@@ -53,7 +58,7 @@ def is_locked(obj) -> bool:
     if isinstance(obj, Decision):
         return is_decision_approved(obj)
     if isinstance(obj, Meeting):
-        return obj.approved_on is not None
+        return obj.is_approved  # also "justerat, datum okänt"
     return False
 
 
@@ -255,6 +260,19 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is not None and self.instance.approved_date_unknown:
+            # Justerat, datum okänt: read-only (the flag cannot be unset, the database refuses
+            # it too), and no anslag can be registered without a justering date.
+            if cleaned.get("posted_on") or cleaned.get("removed_on"):
+                self.add_error("posted_on", POSTING_APPROVAL_DATE_UNKNOWN)
+            return cleaned
+        if cleaned.get("approved_date_unknown") and cleaned.get("approved_on"):
+            self.add_error(
+                "approved_date_unknown",
+                _("Ange antingen justeringsdatum eller ”justerat, datum okänt”, inte båda."),
+            )
+        if cleaned.get("approved_date_unknown") and cleaned.get("posted_on"):
+            self.add_error("posted_on", POSTING_APPROVAL_DATE_UNKNOWN)
         if self.instance.pk is None or self.instance.approved_on is None:
             return cleaned
         posted_on, removed_on = cleaned.get("posted_on"), cleaned.get("removed_on")
@@ -276,7 +294,15 @@ class MeetingAdmin(SimpleHistoryAdmin):
     and taken down and where the protocol is kept, which are written after the justering."""
 
     form = MeetingForm
-    list_display = ["organ", "held_on", "place", "approved_on", "posted_on", "removed_on"]
+    list_display = [
+        "organ",
+        "held_on",
+        "place",
+        "approved_on",
+        "approved_date_unknown",
+        "posted_on",
+        "removed_on",
+    ]
     list_select_related = ["organ__organisation"]
     list_filter = [("organ", OrganListFilter), "year"]
     date_hierarchy = "held_on"
@@ -285,7 +311,10 @@ class MeetingAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["organ", "held_on", "year", "date_note", "place"]}),
         (_("Protokoll"), {"fields": ["chair", "secretary", "minutes_kept_at"]}),
-        (_("Justering"), {"fields": ["approvers", "approval_place", "approved_on"]}),
+        (
+            _("Justering"),
+            {"fields": ["approvers", "approval_place", "approved_on", "approved_date_unknown"]},
+        ),
         (_("Anslag"), {"fields": ["posted_on", "removed_on"]}),
     ]
     inlines = [DecisionInline, AttendanceInline]
@@ -298,6 +327,31 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not is_locked(obj)
+
+    def save_model(self, request, obj, form, change):
+        """The justering is written last (rule 9), as ``approve_minutes`` and the importer do:
+        a meeting justerad on this page gets its §§, närvaro and justerare first, and only
+        then its justering date or "justerat, datum okänt" (see ``save_related``)."""
+        was_approved = (
+            obj.pk is not None
+            and Meeting.objects.filter(pk=obj.pk)
+            .filter(Q(approved_on__isnull=False) | Q(approved_date_unknown=True))
+            .exists()
+        )
+        obj._pending_justering = {}
+        if obj.is_approved and not was_approved:
+            obj._pending_justering = {f: getattr(obj, f) for f in JUSTERING_FIELDS}
+            for f in JUSTERING_FIELDS:
+                setattr(obj, f, False if f == "approved_date_unknown" else None)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        pending = getattr(form.instance, "_pending_justering", None)
+        if pending:
+            for f, value in pending.items():
+                setattr(form.instance, f, value)
+            form.instance.save()
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:

@@ -209,6 +209,7 @@ def decision(request, decision_id: str):
         "approved_immediately": found.approved_immediately,
         "justerad": justerad,
         "approved_on": _iso(dates.approved_on),
+        "approved_date_unknown": dates.approval_date_unknown,
         "posted_on": _iso(dates.posted_on),
         "last_appeal_day": _iso(dates.last_appeal_day),
         "legal_force_on": _iso(dates.legal_force_on),

@@ -376,8 +376,9 @@ NOT_IN_REGISTER = "finns inte i registret"
 
 
 def is_justerad(decision: Decision) -> bool:
-    """Justerad: the protocol is, or the § was justerad omedelbart (rule 7)."""
-    return bool(decision.approved_immediately or decision.meeting.approved_on)
+    """Justerad: the protocol is (with a known date or "justerat, datum okänt"), or the §
+    was justerad omedelbart (rule 7)."""
+    return bool(decision.approved_immediately or decision.meeting.is_approved)
 
 
 @dataclass(frozen=True)
@@ -387,6 +388,9 @@ class LegalDates:
     held_on: dt.date | None
     justering_deadline: dt.date | None
     approved_on: dt.date | None
+    # Justerat, but the date is unknown ("justerat, datum okänt"): every date counted from
+    # the justering is unknown too, never guessed.
+    approval_date_unknown: bool
     posting_deadline: dt.date | None
     posted_on: dt.date | None
     last_appeal_day: dt.date | None
@@ -405,6 +409,7 @@ def legal_dates(decision: Decision, appeals: Iterable = (), *, on: dt.date | Non
         approved_on = rules.effective_approval_date(
             held_on=held_on, approved_on=approved_on, approved_immediately=True
         )
+    approval_date_unknown = approved_on is None and meeting.approved_date_unknown
     posted_on = meeting.posted_on
     appeals = list(appeals)
     annulled = any(a.outcome == "annulled" for a in appeals)
@@ -418,6 +423,7 @@ def legal_dates(decision: Decision, appeals: Iterable = (), *, on: dt.date | Non
         held_on=held_on,
         justering_deadline=rules.justering_deadline(held_on=held_on) if held_on else None,
         approved_on=approved_on,
+        approval_date_unknown=approval_date_unknown,
         posting_deadline=rules.posting_deadline(approved_on=approved_on) if approved_on else None,
         posted_on=posted_on,
         last_appeal_day=rules.last_appeal_day(posted_on=posted_on) if posted_on else None,
@@ -427,12 +433,16 @@ def legal_dates(decision: Decision, appeals: Iterable = (), *, on: dt.date | Non
             final_judgment_on=final_judgment_on,
             annulled=annulled,
         ),
-        legal_force_status=rules.legal_force_status(
-            posted_on=posted_on,
-            on=on,
-            appealed=appealed,
-            final_judgment_on=final_judgment_on,
-            annulled=annulled,
+        legal_force_status=(
+            rules.STATUS_DATES_UNKNOWN
+            if approval_date_unknown and posted_on is None and not annulled
+            else rules.legal_force_status(
+                posted_on=posted_on,
+                on=on,
+                appealed=appealed,
+                final_judgment_on=final_judgment_on,
+                annulled=annulled,
+            )
         ),
         enforceable=rules.is_enforceable(
             approved_on=approved_on, on=on, enforcement_stayed=decision.enforcement_stayed

@@ -28,6 +28,10 @@ DISPATCH_WITHOUT_CASE = (
     "(regel 31)."
 )
 DISPATCH_BEFORE_APPROVAL = "Expedieringsdatumet kan inte ligga före justeringsdatumet {approved}."
+DISPATCH_BEFORE_MEETING = (
+    "Expedieringsdatumet kan inte ligga före sammanträdesdatumet {held} "
+    "(protokollet är justerat, datum okänt)."
+)
 DISPATCH_NO_RECIPIENTS = "Ange minst en mottagare."
 DISPATCH_ALREADY_SENT = "{label} är redan expedierad till {recipient}."
 DISPATCH_DESCRIPTION = "Expediering av protokollsutdrag {organ} {date} {label}: {title}"
@@ -86,14 +90,20 @@ def dispatch_decision(
     one utgående handling per recipient in the decision's ärende (rule 31). All or nothing."""
     decision = Decision.objects.select_related("meeting", "organ", "case").get(pk=decision.pk)
     approved = approval_date(decision)
-    if approved is None:
+    date_unknown = approved is None and decision.meeting.approved_date_unknown
+    if approved is None and not date_unknown:
         raise ValidationError(DISPATCH_NOT_APPROVED.format(label=decision.label))
     if not decision.case_id:
         raise ValidationError(DISPATCH_WITHOUT_CASE.format(label=decision.label))
-    if sent_on < approved:
+    if approved is not None and sent_on < approved:
         raise ValidationError(
             {"sent_on": DISPATCH_BEFORE_APPROVAL.format(approved=approved.isoformat())}
         )
+    # Justerat, datum okänt: the justering was on or after the meeting day, nothing more is
+    # known, so that is the only bound.
+    held_on = decision.meeting.held_on
+    if date_unknown and held_on and sent_on < held_on:
+        raise ValidationError({"sent_on": DISPATCH_BEFORE_MEETING.format(held=held_on.isoformat())})
     cleaned = list(dict.fromkeys(" ".join(r.split()) for r in recipients if r and r.strip()))
     if not cleaned:
         raise ValidationError({"recipients": DISPATCH_NO_RECIPIENTS})

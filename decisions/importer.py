@@ -102,6 +102,13 @@ LINK_AGAINST_TIME = (
     "kopplingen går mot tiden: {source} ({source_date}) {kind} {target} ({target_date})"
 )
 ORGAN_CYCLE = "organen bildar en cirkel av överordnade organ"
+DATE_UNKNOWN_WITH_DATE = (
+    "approved_date_unknown: true betyder att justeringsdatum inte är känt; ange inte "
+    "samtidigt approved_on"
+)
+DATE_UNKNOWN_WITH_POSTING = (
+    "anslag (posted_on, removed_on) kräver ett känt justeringsdatum (approved_on)"
+)
 DATES_OUT_OF_ORDER = "{later} ({later_value}) får inte vara före {earlier} ({earlier_value})"
 CASE_LINK_TO_SELF = "ett ärende kan inte kopplas till sig självt"
 SAVE_FAILED = "kunde inte sparas: {error}"
@@ -863,8 +870,8 @@ class _Reader:
     def read_meetings(self, data: dict) -> None:
         allowed = (
             "organ", "held_on", "year", "key", "date_note", "place", "chair", "secretary",
-            "approvers", "approval_place", "approved_on", "posted_on", "removed_on",
-            "minutes_kept_at", "attendance", "decisions",
+            "approvers", "approval_place", "approved_on", "approved_date_unknown", "posted_on",
+            "removed_on", "minutes_kept_at", "attendance", "decisions",
         )  # fmt: skip
         raws = self.items(data.get("meetings"), "meetings")
         # First pass: index every meeting's §§ so that links may point forward in the file.
@@ -935,10 +942,15 @@ class _Reader:
                 ],
                 "approval_place": self.text(d, "approval_place", path),
                 "approved_on": self.date(d, "approved_on", path),
+                "approved_date_unknown": self.boolean(d, "approved_date_unknown", path, False),
                 "posted_on": self.date(d, "posted_on", path),
                 "removed_on": self.date(d, "removed_on", path),
                 "minutes_kept_at": self.text(d, "minutes_kept_at", path),
             }
+            if rec["approved_date_unknown"] and d.get("approved_on"):
+                self.err(f"{path}.approved_date_unknown", DATE_UNKNOWN_WITH_DATE)
+            if rec["approved_date_unknown"] and (d.get("posted_on") or d.get("removed_on")):
+                self.err(f"{path}.posted_on", DATE_UNKNOWN_WITH_POSTING)
             self.check_order(path, rec, "held_on", "approved_on")
             self.check_order(path, rec, "approved_on", "posted_on")
             self.check_order(path, rec, "posted_on", "removed_on")
@@ -1675,7 +1687,9 @@ class _Writer:
                 if r["held_on"]
                 else {"organ_id": organ.pk, "held_on": None, "date_note": r["date_note"]}
             )
-            approval = {k: r[k] for k in ("approved_on", "posted_on", "removed_on")}
+            approval = {
+                k: r[k] for k in ("approved_on", "approved_date_unknown", "posted_on", "removed_on")
+            }
             existing = Meeting.objects.filter(**lookup).first()
             values = {
                 "year": r["year"],
@@ -1687,7 +1701,7 @@ class _Writer:
                 "minutes_kept_at": r["minutes_kept_at"],
             }
             if existing is None:
-                values.update({k: None for k in approval})
+                values.update({k: None for k in approval} | {"approved_date_unknown": False})
             meeting = self.upsert(Meeting, path, lookup, values)
             self.meetings[mkey] = meeting
             if self.set_m2m(meeting, "approvers", [self.person(k) for k in r["approvers"]]):

@@ -23,7 +23,10 @@ class Meeting(models.Model):
     ``held_on`` may be unknown when the sources do not give it (then ``year`` still places the
     §§ in the organ's yearly series, if known, and ``date_note`` says what is known).
     ``approved_on`` is the justering date, ``posted_on``/``removed_on`` the anslag on the
-    digital anslagstavla.
+    digital anslagstavla. ``approved_date_unknown`` marks a protocol that was justerat although
+    the sources do not give the date (a published protocol from the seeds): it is justerat for
+    every rule (rule 9, 10, 30), and every date that depends on the justering is unknown.
+    ``is_approved`` is the one question "is this protocol justerat?".
     """
 
     organ = models.ForeignKey(
@@ -47,6 +50,17 @@ class Meeting(models.Model):
     )
     approval_place = models.CharField(_("justeringens plats"), max_length=200, blank=True)
     approved_on = models.DateField(_("justerat"), null=True, blank=True)
+    approved_date_unknown = models.BooleanField(
+        _("justerat, datum okänt"),
+        default=False,
+        # Also a database default: rows written by COPY or raw SQL (decisions.generator)
+        # without the column are not justerade.
+        db_default=False,
+        help_text=_(
+            "Protokollet är justerat men källorna anger inte justeringsdatum. "
+            "Kan inte tas bort när det väl är satt."
+        ),
+    )
     posted_on = models.DateField(_("anslaget uppsatt"), null=True, blank=True)
     removed_on = models.DateField(_("anslaget nedtaget"), null=True, blank=True)
     minutes_kept_at = models.CharField(
@@ -81,6 +95,13 @@ class Meeting(models.Model):
                 | (Q(posted_on__isnull=False) & Q(removed_on__gte=F("posted_on"))),
                 name="meeting_removed_after_posted",
             ),
+            models.CheckConstraint(
+                condition=Q(approved_date_unknown=False) | Q(approved_on__isnull=True),
+                name="meeting_date_unknown_only_without_date",
+                violation_error_message=_(
+                    "”Justerat, datum okänt” kan bara anges när justeringsdatum saknas."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,6 +112,11 @@ class Meeting(models.Model):
         if self.held_on and not self.year:
             self.year = self.held_on.year
         super().save(*args, **kwargs)
+
+    @property
+    def is_approved(self) -> bool:
+        """Whether the protocol is justerat: with a known date or with the date unknown."""
+        return self.approved_on is not None or self.approved_date_unknown
 
 
 class Attendance(models.Model):

@@ -33,6 +33,8 @@ from weasyprint import CSS, HTML  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+# A protocol justerat on a date the sources do not give (Meeting.approved_date_unknown).
+APPROVED_DATE_UNKNOWN = "Justerat (datum okänt)"
 EXTRACT_NOT_APPROVED = (
     "Protokollsutdrag kan bara utfärdas för justerade paragrafer (regel 30). "
     "{label} är inte justerad."
@@ -186,8 +188,9 @@ def load_meeting(meeting_id: int) -> Meeting:
 
 
 def is_approved(decision: Decision) -> bool:
-    """Justerad: the protocol is, or the § was justerad omedelbart (rule 7)."""
-    return bool(decision.approved_immediately or decision.meeting.approved_on)
+    """Justerad: the protocol is (also "justerat, datum okänt"), or the § was justerad
+    omedelbart (rule 7)."""
+    return bool(decision.approved_immediately or decision.meeting.is_approved)
 
 
 def content_key(*, correction_ids, ending_link_ids) -> str:
@@ -241,6 +244,8 @@ def _decision_context(decision: Decision) -> dict:
         approval = "Paragrafen är justerad"
     elif meeting.approved_on:
         approval = f"Justerat {meeting.approved_on.isoformat()}"
+    elif meeting.approved_date_unknown:
+        approval = APPROVED_DATE_UNKNOWN
     else:
         approval = ""
     endings = [
@@ -314,7 +319,7 @@ def render_protocol_html(*, meeting: Meeting) -> str:
     context = {
         **_header(meeting),
         "m": meeting,
-        "draft": not meeting.approved_on,
+        "draft": not meeting.is_approved,
         "title": f"Protokoll {meeting.organ.name} {_date(meeting.held_on)}",
         "members": by_role[Attendance.Role.MEMBER],
         "serving_substitutes": by_role[Attendance.Role.SERVING_SUBSTITUTE],

@@ -184,6 +184,10 @@ STATUS_APPEAL_WINDOW_OPEN = "ej laga kraft"
 STATUS_APPEALED = "överklagat"
 STATUS_ANNULLED_BY_COURT = "upphävt av domstol"
 STATUS_LEGAL_FORCE = "laga kraft"
+# Justerat, but neither the justering nor the anslag date is known (a protocol from the
+# sources that does not give them): laga kraft cannot be counted, and "ej anslaget" would be
+# a claim the sources do not make.
+STATUS_DATES_UNKNOWN = "justerat, datum okänt"
 
 
 def legal_force_status(

@@ -48,7 +48,7 @@ def meeting_status(meeting: Meeting, *, today: dt.date) -> str:
     """planerat / ojusterat / justerat / anslaget, from the meeting's dates."""
     if meeting.posted_on and meeting.posted_on <= today and not meeting.removed_on:
         return STATUS_POSTED
-    if meeting.approved_on:
+    if meeting.is_approved:
         return STATUS_APPROVED
     if meeting.held_on is None or meeting.held_on > today:
         return STATUS_PLANNED

@@ -204,12 +204,18 @@ def meeting_list(request):
         if status == forms.STATUS_POSTED:
             queryset = queryset.filter(posted)
         elif status == forms.STATUS_APPROVED:
-            queryset = queryset.filter(approved_on__isnull=False).exclude(posted)
+            queryset = queryset.filter(
+                Q(approved_on__isnull=False) | Q(approved_date_unknown=True)
+            ).exclude(posted)
         elif status == forms.STATUS_UNAPPROVED:
-            queryset = queryset.filter(approved_on__isnull=True, held_on__lte=today)
+            queryset = queryset.filter(
+                approved_on__isnull=True, approved_date_unknown=False, held_on__lte=today
+            )
         elif status == forms.STATUS_PLANNED:
-            queryset = queryset.filter(approved_on__isnull=True).filter(
-                Q(held_on__gt=today) | Q(held_on__isnull=True)
+            queryset = queryset.filter(
+                Q(held_on__gt=today) | Q(held_on__isnull=True),
+                approved_on__isnull=True,
+                approved_date_unknown=False,
             )
     page = Paginator(queryset, MEETINGS_PER_PAGE).get_page(request.GET.get("sida"))
     for meeting in page.object_list:
@@ -263,8 +269,8 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
             (label, by_role[role]) for role, label in Attendance.Role.choices if by_role[role]
         ],
         "approvers": list(meeting.approvers.all()),
-        "approved": bool(meeting.approved_on),
-        "problems": [] if meeting.approved_on else services.approval_problems(meeting),
+        "approved": meeting.is_approved,
+        "problems": [] if meeting.is_approved else services.approval_problems(meeting),
     }
     if meeting.approved_on:
         context["posting_deadline"] = rules.posting_deadline(approved_on=meeting.approved_on)
@@ -272,7 +278,7 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
         last = rules.last_appeal_day(posted_on=meeting.posted_on)
         context["last_appeal_day"] = last
         context["may_remove_from"] = last + dt.timedelta(days=1)
-    if not meeting.approved_on and meeting.year:
+    if not meeting.is_approved and meeting.year:
         context.setdefault(
             "add_form",
             forms.AddDecisionForm(
@@ -283,7 +289,7 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
                 },
             ),
         )
-    if not meeting.approved_on:
+    if not meeting.is_approved:
         people = [a.person for a in attendances if a.role in SERVING_ROLES]
         context.setdefault(
             "approve_form",
@@ -293,6 +299,8 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
             ),
         )
         context["approve_people"] = people
+    elif meeting.approved_date_unknown:
+        pass  # justerat, datum okänt: no anslag can be registered without a justering date
     elif not meeting.posted_on:
         context.setdefault(
             "post_form",
@@ -333,7 +341,7 @@ def meeting_attendance(request, meeting_id: int):
         all_people=Person.objects.order_by("name"),
     )
     status = 200
-    if meeting.approved_on:
+    if meeting.is_approved:
         if request.method == "POST":
             messages.error(request, services.PROTOCOL_IS_APPROVED)
             return redirect("secretary:meeting-detail", meeting.pk)
@@ -357,7 +365,7 @@ def meeting_attendance(request, meeting_id: int):
     return render(
         request,
         "decisions/secretary/attendance.html",
-        {"meeting": meeting, "form": form, "approved": bool(meeting.approved_on)},
+        {"meeting": meeting, "form": form, "approved": meeting.is_approved},
         status=status,
     )
 
@@ -384,7 +392,7 @@ def decision_add(request, meeting_id: int):
         if ok:
             messages.success(request, _("%(label)s är tillagd.") % {"label": decision.label})
             return redirect("secretary:decision-detail", decision.pk)
-    if meeting.approved_on:
+    if meeting.is_approved:
         return _refuse(
             request,
             ValidationError(services.PROTOCOL_IS_APPROVED),
@@ -414,7 +422,7 @@ def meeting_approve(request, meeting_id: int):
             for warning in warnings:
                 messages.warning(request, warning)
             return redirect("secretary:meeting-detail", meeting.pk)
-    if meeting.approved_on:
+    if meeting.is_approved:
         return _refuse(
             request,
             ValidationError(services.PROTOCOL_IS_APPROVED),

@@ -59,6 +59,10 @@ APPROVAL_INCOMPLETE = "Protokollet kan inte justeras: {problems}"
 DECISION_WITHOUT_TEXT = "{label} saknar beslutstext"
 DECISION_WITHOUT_PARTICIPANTS = "{label} saknar deltagare"
 POSTING_BEFORE_APPROVAL = "Protokollet kan inte anslås innan det är justerat."
+POSTING_APPROVAL_DATE_UNKNOWN = (
+    "Protokollet är justerat men justeringsdatumet är okänt; ett anslag kan inte registreras "
+    "utan justeringsdatum (regel 2 och 3 räknas från det)."
+)
 POSTING_BEFORE_JUSTERING_DATE = "Anslaget kan inte sättas upp före justeringsdatumet."
 REMOVAL_TOO_EARLY = (
     "Anslaget får inte tas ned före den {day}: överklagandetiden löper till och med "
@@ -89,8 +93,9 @@ def _history(obj, user, reason: str) -> None:
 
 
 def is_decision_approved(decision: Decision) -> bool:
-    """A § is justerad when its protocol is, or when it was justerad omedelbart (rule 7)."""
-    return bool(decision.approved_immediately or decision.meeting.approved_on)
+    """A § is justerad when its protocol is (also "justerat, datum okänt"), or when it was
+    justerad omedelbart (rule 7)."""
+    return bool(decision.approved_immediately or decision.meeting.is_approved)
 
 
 def _refuse_if_approved(decision: Decision) -> None:
@@ -99,7 +104,7 @@ def _refuse_if_approved(decision: Decision) -> None:
 
 
 def _refuse_if_meeting_approved(meeting: Meeting) -> None:
-    if meeting.approved_on:
+    if meeting.is_approved:
         raise ValidationError(PROTOCOL_IS_APPROVED)
 
 
@@ -451,6 +456,8 @@ def post_minutes(*, meeting: Meeting, posted_on: dt.date, user=None) -> list[str
     """Anslå the protocol on the digital anslagstavla. Returns a warning when it is posted
     later than two days after justering (rule 2)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.approved_date_unknown:
+        raise ValidationError(POSTING_APPROVAL_DATE_UNKNOWN)
     if not meeting.approved_on:
         raise ValidationError(POSTING_BEFORE_APPROVAL)
     if posted_on < meeting.approved_on:

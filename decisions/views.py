@@ -123,5 +123,5 @@ def protocol_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     loaded = pdf.load_meeting(meeting.pk)
     content = pdf.html_to_pdf(pdf.render_protocol_html(meeting=loaded))
     when = loaded.held_on.isoformat() if loaded.held_on else "datum-okant"
-    prefix = "protokoll" if loaded.approved_on else "ojusterat-protokoll"
+    prefix = "protokoll" if loaded.is_approved else "ojusterat-protokoll"
     return _pdf_response(content, f"{prefix}-{_slug(loaded.organ.code)}-{when}.pdf")

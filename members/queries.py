@@ -128,6 +128,7 @@ def load_decision_forces(
         "organ__organisation__short_name",
         "meeting__held_on",
         "meeting__approved_on",
+        "meeting__approved_date_unknown",
         "year",
         "number",
         "kind",
@@ -136,7 +137,7 @@ def load_decision_forces(
     refs: dict[int, DecisionRef] = {}
     nodes: list[decision_rules.DecisionNode] = []
     for row in rows:
-        approved = row["meeting__approved_on"] is not None
+        approved = row["meeting__approved_on"] is not None or row["meeting__approved_date_unknown"]
         refs[row["id"]] = DecisionRef(
             id=row["id"],
             organ_code=row["organ__code"],

@@ -80,7 +80,9 @@ def test_the_ksau_9_decision_carries_its_citation_warning(seeds, elected):
     assert warning["date"] == "2023-05-26" and warning["number"] == 94
     assert warning["likely_decision"] == {"id": kf94.pk, "label": "KF 2021-05-26 § 94"}
     assert [link["decision"]["label"] for link in data["links_in"]] == ["SN 2023-11-14 § 56"]
-    assert data["extract_url"] is None  # not justerad in the sources
+    # The KSAU protocol is in the seeds: justerat, datum okänt, so an extract can be issued.
+    assert data["justerad"] is True and data["approved_date_unknown"] is True
+    assert data["extract_url"].endswith(f"/beslut/{ksau9.pk}/utdrag.pdf")
 
 
 def test_in_force_answers_for_the_date_asked_and_follows_the_links_at_once(client):
