@@ -338,6 +338,9 @@ def test_an_anonymous_visitor_gets_the_extract_of_a_seeded_paragraph(client, see
 
     assert response.status_code == 200
     assert "Justerat (datum okänt)" in _pdf_text(response.content)
+    page = client.get(reverse("history:decision-detail", args=[seeded_kf_128.pk])).content.decode()
+    assert reverse("decisions:extract-pdf", args=[seeded_kf_128.pk]) in page
+    assert "Logga in för att hämta" not in page
 
 
 # --- the secretary's pages -------------------------------------------------------------------
