@@ -503,7 +503,7 @@ class ProtocolBatchAdmin(ReadOnlyAdmin):
 
     list_display = ["organ", "year", "status", "requested_by", "requested_at", "protocol_count"]
     list_filter = ["status"]
-    list_select_related = ["organ", "requested_by"]
+    list_select_related = ["organ__organisation", "requested_by"]
     search_fields = ["organ__name", "organ__code", "requested_by__username"]
     date_hierarchy = "requested_at"
     exclude = ["result_zip"]

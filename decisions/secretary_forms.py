@@ -441,8 +441,9 @@ class ProtocolBatchForm(forms.Form):
 
     organ = forms.ModelChoiceField(
         label=_("Organ"),
-        queryset=Organ.objects.select_related("organisation"),
+        queryset=Organ.objects.none(),
         error_messages={"invalid_choice": _("Välj ett organ i listan.")},
+        help_text=_("Organ med minst ett justerat protokoll."),
     )
     year = forms.IntegerField(
         label=_("År"),
@@ -451,10 +452,14 @@ class ProtocolBatchForm(forms.Form):
         help_text=_("Alla justerade protokoll från året blir en ZIP-fil med en PDF per protokoll."),
     )
 
-    def __init__(self, *args, organs=None, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        if organs is not None:
-            self.fields["organ"].queryset = organs
+        # Only organs with at least one justerat protocol are worth choosing.
+        self.fields["organ"].queryset = (
+            Organ.objects.filter(meetings__approved_on__isnull=False)
+            .select_related("organisation")
+            .distinct()
+        )
         self.last_year = today.year
         self.fields["year"].widget.attrs.update({"min": FIRST_PROTOCOL_YEAR, "max": self.last_year})
 

@@ -71,8 +71,8 @@ def make_user(role: str | None, name: str):
 
 @pytest.fixture
 def year_of_protocols(transactional_db):
-    """Kommunstyrelsen 2024: two justerade meetings (one of them two on one day is not needed),
-    one ojusterad; a justerad meeting from 2023; and another organ's justerad 2024 meeting."""
+    """Kommunstyrelsen 2024: two justerade meetings and one ojusterad; a justerad meeting from
+    2023; and another organ's justerad 2024 meeting."""
     setup_roles()
     organ = make_organ(name="Kommunstyrelsen", code="KS")
     other = make_organ(name="Socialnämnden", code="SN")
@@ -88,9 +88,7 @@ def year_of_protocols(transactional_db):
         meeting = make_meeting(organ=o, held_on=held_on)
         make_decision(meeting=meeting, number=number, title=title, decision_text=f"{title}.")
         if approved:  # justera after the § exists (rule 9)
-            Meeting.objects.filter(pk=meeting.pk).update(
-                approved_on=held_on + dt.timedelta(days=2)
-            )
+            Meeting.objects.filter(pk=meeting.pk).update(approved_on=held_on + dt.timedelta(days=2))
         meetings.append(meeting)
     return {"organ": organ, "other": other, "meetings": meetings}
 
@@ -279,6 +277,7 @@ THIS_YEAR = dt.date.today().year
     [
         ("999999", "2024", "Välj ett organ i listan."),
         ("KS", "2024", "Välj ett organ i listan."),
+        ("no-protocols", "2024", "Välj ett organ i listan."),
         (None, "tjugotjugofyra", str(secretary_forms.YEAR_NOT_A_NUMBER)),
         (None, "1700", f"Ange ett år mellan 1863 och {THIS_YEAR}."),
         (None, str(THIS_YEAR + 5), f"Ange ett år mellan 1863 och {THIS_YEAR}."),
@@ -290,6 +289,8 @@ def test_bad_input_keeps_the_form_and_queues_nothing(
     secretary, year_of_protocols, broker, organ, year, message
 ):
     use_broker(DEAD_BROKER)  # nothing may be sent; if it were, this would answer 503
+    if organ == "no-protocols":  # an organ that exists but has no justerat protocol
+        organ = str(make_organ(name="Byggnadsnämnden", code="BN").pk)
     organ_value = organ or str(year_of_protocols["organ"].pk)
     response = secretary.post(reverse(CREATE), {"organ": organ_value, "year": year})
     assert response.status_code == 400
@@ -307,6 +308,10 @@ def test_the_form_and_the_empty_list_render(secretary):
     html = form.content.decode()
     assert "Skriv ut ett års protokoll" in html and 'name="year"' in html
     assert "Kommunstyrelsen" in html
+    # Only organs with a justerat protocol are offered.
+    unapproved = make_organ(name="Byggnadsnämnden", code="BN")
+    make_meeting(organ=unapproved, held_on=dt.date(2024, 2, 1))
+    assert "Byggnadsnämnden" not in secretary.get(reverse(CREATE)).content.decode()
     listing = secretary.get(reverse(LIST))
     assert "Du har inte beställt några utskrifter." in listing.content.decode()
     meetings = secretary.get(reverse("secretary:meeting-list")).content.decode()
