@@ -26,6 +26,11 @@ test: setup browser-packages
 browser-test: setup browser-packages
 	$(PY) -m pytest tests/browser
 
+## Run the Celery worker for bulk PDF work (Redis from CELERY_BROKER_URL; docs/deployment.md)
+.PHONY: worker
+worker: setup
+	$(VENV)/bin/celery -A insjoriket worker -l info --concurrency 1
+
 setup: system-packages $(VENV)/.installed
 	if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; fi
 

@@ -22,6 +22,7 @@ from decisions.models import (
     Meeting,
     Motion,
     Participation,
+    ProtocolBatch,
     Recusal,
     Reservation,
     StoredExtract,
@@ -548,3 +549,18 @@ class StoredExtractAdmin(ReadOnlyAdmin):
     list_select_related = ["decision__organ"]
     search_fields = ["decision__title", "certified_by"]
     exclude = ["pdf"]
+
+
+@admin.register(ProtocolBatch)
+class ProtocolBatchAdmin(ReadOnlyAdmin):
+    """Orders of a year's protocols (decisions/tasks.py), for following up failed ones."""
+
+    list_display = ["organ", "year", "status", "requested_by", "requested_at", "protocol_count"]
+    list_filter = ["status"]
+    list_select_related = ["organ__organisation", "requested_by"]
+    search_fields = ["organ__name", "organ__code", "requested_by__username"]
+    date_hierarchy = "requested_at"
+    exclude = ["result_zip"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("result_zip")

@@ -638,3 +638,62 @@ class ExtractIssue(models.Model):
 
     def __str__(self) -> str:
         return f"Utdrag {self.decision_id} {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class ProtocolBatch(models.Model):
+    """A request for a whole year's justerade protocols of one organ as one ZIP of PDFs,
+    rendered by a Celery worker (``decisions.tasks.render_protocol_batch``).
+
+    The job's state is this row, and the ZIP is stored in it (not a local file), so that every
+    app server and worker sees the same job. History is kept without the ZIP itself.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("köad")
+        RUNNING = "running", _("pågår")
+        DONE = "done", _("klar")
+        FAILED = "failed", _("misslyckad")
+
+    organ = models.ForeignKey(
+        Organ, on_delete=models.PROTECT, related_name="protocol_batches", verbose_name=_("organ")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="protocol_batches",
+        verbose_name=_("beställd av"),
+    )
+    requested_at = models.DateTimeField(_("beställd"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    started_at = models.DateTimeField(_("startad"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    protocol_count = models.PositiveIntegerField(_("antal protokoll"), null=True, blank=True)
+    error = models.TextField(_("fel"), blank=True)
+    result_zip = models.BinaryField(_("ZIP-fil"), null=True, blank=True)
+    zip_size = models.PositiveIntegerField(_("ZIP-filens storlek (byte)"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["result_zip"])
+
+    class Meta:
+        verbose_name = _("utskrift av årets protokoll")
+        verbose_name_plural = _("utskrifter av årets protokoll")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-requested_at"], name="protocol_batch_user_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(result_zip__isnull=False),
+                name="protocol_batch_done_has_zip",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Protokoll {self.organ_id} {self.year} ({self.get_status_display()})"
+
+    def zip_filename(self) -> str:
+        code = "".join(c if c.isalnum() else "-" for c in self.organ.code).strip("-") or "organ"
+        return f"protokoll-{code}-{self.year}.zip"

@@ -427,3 +427,64 @@ class MinorityReferralForm(forms.Form):
         if s and p and s > p:
             raise ValidationError(_("Fler kan inte begära återremiss än som är närvarande."))
         return data
+
+
+# The first kommunalstämmor and municipal boards met in 1863 (1862 års kommunalförordningar).
+FIRST_PROTOCOL_YEAR = 1863
+YEAR_OUT_OF_RANGE = _("Ange ett år mellan %(first)s och %(last)s.")
+YEAR_NOT_A_NUMBER = _("Ange året med siffror, till exempel 2024.")
+NO_APPROVED_PROTOCOLS = _("%(organ)s har inga justerade protokoll från %(year)s.")
+
+
+class ProtocolBatchForm(forms.Form):
+    """Skriv ut ett års protokoll: an organ and a year with at least one justerat protocol."""
+
+    organ = forms.ModelChoiceField(
+        label=_("Organ"),
+        queryset=Organ.objects.none(),
+        error_messages={"invalid_choice": _("Välj ett organ i listan.")},
+        help_text=_("Organ med minst ett justerat protokoll."),
+    )
+    year = forms.IntegerField(
+        label=_("År"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"invalid": YEAR_NOT_A_NUMBER},
+        help_text=_("Alla justerade protokoll från året blir en ZIP-fil med en PDF per protokoll."),
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only organs with at least one justerat protocol are worth choosing.
+        self.fields["organ"].queryset = (
+            Organ.objects.filter(meetings__approved_on__isnull=False)
+            .select_related("organisation")
+            .distinct()
+        )
+        self.last_year = today.year
+        self.fields["year"].widget.attrs.update({"min": FIRST_PROTOCOL_YEAR, "max": self.last_year})
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not FIRST_PROTOCOL_YEAR <= year <= self.last_year:
+            raise ValidationError(
+                YEAR_OUT_OF_RANGE,
+                code="year_out_of_range",
+                params={"first": FIRST_PROTOCOL_YEAR, "last": self.last_year},
+            )
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        organ, year = cleaned.get("organ"), cleaned.get("year")
+        if organ is not None and year is not None:
+            approved = Meeting.objects.filter(organ=organ, year=year, approved_on__isnull=False)
+            if not approved.exists():
+                self.add_error(
+                    None,
+                    ValidationError(
+                        NO_APPROVED_PROTOCOLS,
+                        code="no_protocols",
+                        params={"organ": organ.name, "year": year},
+                    ),
+                )
+        return cleaned

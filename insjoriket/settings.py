@@ -187,6 +187,30 @@ LOGOUT_REDIRECT_URL = "home"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Celery (insjoriket/celery.py): bulk PDF work in a worker. No result backend: the job's state
+# is a ProtocolBatch row. acks_late + prefetch 1: a job a worker dies in is delivered again
+# (the task is idempotent), and one long render does not hold back queued jobs.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 50 * 60  # a year of protocols: minutes, not an hour
+CELERY_TASK_TIME_LIMIT = 60 * 60
+# Redis gives an unacknowledged job to another worker after the visibility timeout; keep it
+# above the hard time limit so a long render is not started twice while it still runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that enqueues gives up after about a second when the broker is down (then 503).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -133,6 +133,11 @@ EXPECTED: dict[str, dict] = {
     # sekreterare; the writing views take POST only and refuse GET before anything else.
     "secretary:meeting-list": READERS,
     "secretary:meeting-plan": SECRETARIES,
+    # Skriv ut ett års protokoll (a Celery job): the form and the user's own orders; the ZIP is
+    # fetched with ?id= of one's own finished order, so without one it is not found.
+    "secretary:protocol-batch-create": SECRETARIES,
+    "secretary:protocol-batch-list": SECRETARIES,
+    "secretary:protocol-batch-download": per_role(LOGIN, 403, 403, 404, 403, 404),
     "secretary:meeting-detail": READERS,
     "secretary:meeting-attendance": SECRETARIES,
     "secretary:decision-add": GET_NOT_ALLOWED,
