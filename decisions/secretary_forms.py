@@ -7,10 +7,12 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, normalise_number
 from decisions.models import Attendance, Ballot, Decision, Meeting
+from decisions.tasks import batch_meetings
 from members.models import Assignment, Organ, Person
 
 STATUS_PLANNED = "planerat"
@@ -456,7 +458,9 @@ class ProtocolBatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only organs with at least one justerat protocol are worth choosing.
         self.fields["organ"].queryset = (
-            Organ.objects.filter(meetings__approved_on__isnull=False)
+            Organ.objects.filter(
+                Q(meetings__approved_on__isnull=False) | Q(meetings__approved_date_unknown=True)
+            )
             .select_related("organisation")
             .distinct()
         )
@@ -477,7 +481,7 @@ class ProtocolBatchForm(forms.Form):
         cleaned = super().clean()
         organ, year = cleaned.get("organ"), cleaned.get("year")
         if organ is not None and year is not None:
-            approved = Meeting.objects.filter(organ=organ, year=year, approved_on__isnull=False)
+            approved = batch_meetings(organ=organ, year=year)
             if not approved.exists():
                 self.add_error(
                     None,

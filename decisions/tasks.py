@@ -15,6 +15,7 @@ import zipfile
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,8 @@ FINISHED = (ProtocolBatch.Status.DONE, ProtocolBatch.Status.FAILED)
 
 def batch_meetings(*, organ, year: int):
     """The justerade meetings of ``organ`` in ``year``, in date order (what the ZIP holds)."""
-    return Meeting.objects.filter(organ=organ, year=year, approved_on__isnull=False).order_by(
-        "held_on", "id"
-    )
+    justerad = Q(approved_on__isnull=False) | Q(approved_date_unknown=True)
+    return Meeting.objects.filter(justerad, organ=organ, year=year).order_by("held_on", "id")
 
 
 def _code(organ) -> str:

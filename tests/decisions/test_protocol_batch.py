@@ -338,6 +338,23 @@ def test_only_justerade_meetings_of_the_organ_and_year_are_chosen(year_of_protoc
     assert Decision.objects.filter(meeting__in=chosen).count() == 2
 
 
+def test_a_protocol_justerat_with_the_date_unknown_is_chosen_too(year_of_protocols):
+    """The seeded protocols are justerade, datum okänt (rule 9): they belong in the year's ZIP
+    and make their organ choosable."""
+    organ = year_of_protocols["organ"]
+    meeting = make_meeting(organ=organ, held_on=dt.date(2024, 6, 18))
+    make_decision(meeting=meeting, number=9, title="Sommarens paragraf")
+    Meeting.objects.filter(pk=meeting.pk).update(approved_date_unknown=True)
+
+    chosen = [m.held_on for m in tasks.batch_meetings(organ=organ, year=2024)]
+
+    assert chosen == [dt.date(2024, 3, 12), dt.date(2024, 6, 18), dt.date(2024, 9, 3)]
+    form = secretary_forms.ProtocolBatchForm(
+        {"organ": organ.pk, "year": 2024}, today=dt.date(2026, 1, 1)
+    )
+    assert form.is_valid(), form.errors
+
+
 def test_file_names_are_unique_and_say_organ_and_date(year_of_protocols):
     organ = year_of_protocols["organ"]
     same_day = Meeting(organ=organ, held_on=dt.date(2024, 3, 12), year=2024)
