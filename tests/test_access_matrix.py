@@ -63,6 +63,7 @@ def per_role(anonymous, no_role, registrator, secretary, elected, administrator)
 
 
 OPEN = per_role(200, 200, 200, 200, 200, 200)
+REDIRECT = per_role(302, 302, 302, 302, 302, 302)
 NOT_FOUND = per_role(404, 404, 404, 404, 404, 404)
 GET_NOT_ALLOWED = per_role(405, 405, 405, 405, 405, 405)
 LOGGED_IN = per_role(LOGIN, 200, 200, 200, 200, 200)
@@ -77,6 +78,7 @@ STAFF_ONLY = per_role(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_
 EXPECTED: dict[str, dict] = {
     # Project pages
     "home": OPEN,
+    "favicon": REDIRECT,  # → the static favicon.svg, for every role
     "login": OPEN,
     "logout": GET_NOT_ALLOWED,  # POST only (Django 5)
     "health": OPEN,
