@@ -31,7 +31,7 @@ from cases.access import setup_roles
 from cases.services import add_document, register_case
 from decisions.models import Decision, Meeting
 from members.models import Membership
-from tests.factories import make_organ, make_organisation, make_register
+from tests.factories import SECRET, make_organ, make_organisation, make_register
 
 # --- Roles ---------------------------------------------------------------------------------
 
@@ -258,12 +258,6 @@ def expectation(route: Route, target: str | None) -> dict:
 
 # --- The objects the URLs point at -------------------------------------------------------------
 
-SECRECY = {
-    "is_secret": True,
-    "secrecy_ground": "OSL 26 kap. 1 §",
-    "secrecy_marked_on": dt.date(2024, 1, 10),
-    "secrecy_marked_by": "Socialnämnden",
-}
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
@@ -281,7 +275,7 @@ def objects(db, settings, tmp_path):
         title=f"{SECRET_WORD} om Ingrid Hemligsson",
         public_title="Ärende om enskild",
         year=2024,
-        **SECRECY,
+        **SECRET,
     )
     document = add_document(
         case=case,
@@ -297,7 +291,7 @@ def objects(db, settings, tmp_path):
         description=f"{SECRET_DOC_WORD} från vårdcentralen",
         public_title="Handling om enskild",
         file=SimpleUploadedFile("b.pdf", PDF),
-        **SECRECY,
+        **SECRET,
     )
     meeting = Meeting.objects.create(organ=organ, held_on=dt.date(2024, 3, 4), place="Stadshuset")
     decision = Decision.objects.create(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from cases import api
 from cases import urls as case_urls
 from cases.services import add_document, register_case
-from tests.factories import make_register
+from tests.factories import SECRET, make_register
 
 ROLES = ("anonymous", "utan roll", "registrator", "sekreterare", "förtroendevald", "administratör")
 STAFF = {"anonymous": 302, "utan roll": 403, "registrator": 200, "sekreterare": 403}
@@ -40,12 +40,6 @@ MATRIX = {
     ("api-case-detail", "case"): OPEN,
     ("api-case-detail", "secret_case"): SECRET_API,
     ("api-search", None): OPEN,
-}
-SECRET = {
-    "is_secret": True,
-    "secrecy_ground": "OSL 26 kap. 1 §",
-    "secrecy_marked_on": dt.date(2024, 1, 10),
-    "secrecy_marked_by": "Socialnämnden",
 }
 
 
