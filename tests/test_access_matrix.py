@@ -469,6 +469,30 @@ def test_each_role_gets_the_expected_status_on_every_url(objects, role):
     assert not leaks, f"\nSecret content reached {role} (rules 21, 23):\n" + "\n".join(leaks)
 
 
+# Requested without a query string (folded in from the former tests/cases/test_access_matrix.py;
+# EXPECTED above requests these URLs with QUERY_BY_URL's query): the list and the searches
+# answer everyone, and GET /api/v1/cases/ without ?number= is a bad request (docs/api.md).
+WITHOUT_QUERY = {
+    "cases:case-list": OPEN,
+    "cases:search": OPEN,
+    "api-search": OPEN,
+    "api-cases": per_role(400, 400, 400, 400, 400, 400),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_without_a_query_string(objects, role):
+    setup_roles()
+    client = Client()
+    user = user_for(role)
+    if user:
+        client.force_login(user)
+
+    got = {name: client.get(reverse(name)).status_code for name in WITHOUT_QUERY}
+
+    assert got == {name: row[role] for name, row in WITHOUT_QUERY.items()}
+
+
 def test_the_secret_markers_do_reach_the_roles_with_access(objects):
     """The leak check above means something only if the secret words are on the pages for
     those who may read them: the search finds the case, the case page shows its title."""
