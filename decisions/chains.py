@@ -263,15 +263,28 @@ def load_graph(*, case_ids: Iterable[int] = (), decision_ids: Iterable[int] = ()
 
 
 def force_of(
-    decision_ids: Iterable[int], *, on: dt.date | None = None
+    decision_ids: Iterable[int], *, on: dt.date | None = None, cycle_as_unlinked: bool = False
 ) -> dict[int, rules.ForceStatus]:
     """Whether each of ``decision_ids`` is in force on ``on`` (today by default), computed
-    over the whole chains they belong to (one query). For callers such as membership status,
-    which depends on the decisions behind its events."""
-    ids = list(decision_ids)
+    over the whole chains they belong to (one query, however many decisions). For callers
+    such as membership status, which depends on the decisions behind its events.
+
+    Amendments forming a cycle cannot be resolved: ``rules.in_force`` raises ValueError. With
+    ``cycle_as_unlinked`` every decision is then taken as it stands (no links, no
+    annulments) instead, for pages that show the force beside other things and leave
+    reporting the cycle to the decision pages."""
+    ids = list(dict.fromkeys(decision_ids))
     if not ids:
         return {}
-    statuses = load_graph(decision_ids=ids).force(on)
+    graph = load_graph(decision_ids=ids)
+    try:
+        statuses = graph.force(on)
+    except ValueError:
+        if not cycle_as_unlinked:
+            raise
+        statuses = rules.in_force(
+            decisions=graph.nodes.values(), links=[], annulments=[], on=on or rules.today()
+        )
     return {i: statuses[i] for i in ids if i in statuses}
 
 

@@ -12,6 +12,7 @@ handler400 = "insjoriket.errors.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("halsa/", health.health, name="health"),

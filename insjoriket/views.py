@@ -1,6 +1,11 @@
-"""Project-level pages: the start page and the tillgänglighetsredogörelse (rule 32)."""
+"""Project-level pages: the start page, the tillgänglighetsredogörelse (rule 32) and
+/favicon.ico."""
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from cases.models import Case
 from decisions.models import Decision, Meeting
@@ -19,3 +24,12 @@ def home(request):
 
 def accessibility(request):
     return render(request, "accessibility.html")
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers and tools ask for /favicon.ico whatever the page links: send them to the SVG
+    icon base.html links. Not permanent: the static name changes with each deploy (the
+    manifest storage's hash), so a cached 301 would point at a file that is gone."""
+    return HttpResponseRedirect(static("favicon.svg"))

@@ -1,11 +1,11 @@
 """Reads for the member pages, the förbund page and the members API.
 
 Each membership's status is derived from its events and the force of the decisions behind
-them (RULES.md 34–36; ``members.rules`` on top of ``decisions.rules.in_force``). The
-decisions that can end or change that force are loaded for all memberships of a page at
-once: one recursive query follows revoking, withdrawing and amending links from the event
-decisions, however long the chain, so a page costs the same number of queries for 1 and
-for 20 members (STYLE.md: never one query per hop).
+them (RULES.md 34–36; ``members.rules`` on top of ``decisions.rules.in_force``). That force
+is computed by the project's one chain loader, ``decisions.chains.force_of``, for all
+memberships of a page at once: one recursive query over the event decisions' whole chains,
+however long, so a page costs the same number of queries for 1 and for 20 members
+(STYLE.md: never one query per hop).
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from decisions import chains
 from decisions import rules as decision_rules
-from decisions.models import Appeal, Decision, DecisionLink
+from decisions.models import Decision
 from members import rules
 from members.models import Contribution, Membership, MembershipEvent, Organisation
 
@@ -69,36 +69,6 @@ def decision_url(decision_id: int) -> str:
     return f"/beslut/{decision_id}/"
 
 
-_CHAIN_SQL = """
-WITH RECURSIVE chain(source_id, target_id, kind) AS (
-    SELECT l.source_id, l.target_id, l.kind
-      FROM {links} l
-     WHERE (l.target_id = ANY(%(ids)s) AND l.kind IN ('revokes', 'withdraws', 'amends'))
-        OR (l.source_id = ANY(%(ids)s) AND l.kind = 'amends')
-    UNION
-    SELECT l.source_id, l.target_id, l.kind
-      FROM {links} l
-      JOIN chain c
-        ON (l.target_id IN (c.source_id, c.target_id)
-            AND l.kind IN ('revokes', 'withdraws', 'amends'))
-        OR (l.source_id IN (c.source_id, c.target_id) AND l.kind = 'amends')
-)
-SELECT source_id, target_id, kind FROM chain WHERE target_id IS NOT NULL
-"""
-
-
-def load_force_chain(decision_ids: Iterable[int]) -> list[decision_rules.Link]:
-    """The links that bear on the force of ``decision_ids``: who revoked, withdrew or
-    amended them, who revoked those, what they amend, and so on — in one query."""
-    ids = sorted(set(decision_ids))
-    if not ids:
-        return []
-    sql = _CHAIN_SQL.format(links=connection.ops.quote_name(DecisionLink._meta.db_table))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"ids": ids})
-        return [decision_rules.Link(s, t, k) for s, t, k in cursor.fetchall()]
-
-
 @dataclass
 class DecisionForces:
     """The decisions of a page, each with its force (``decisions.rules.ForceStatus``)."""
@@ -110,20 +80,18 @@ class DecisionForces:
 def load_decision_forces(
     decision_ids: Iterable[int], *, on: dt.date, may_see_unapproved: bool
 ) -> DecisionForces:
-    """The force on ``on`` of ``decision_ids`` and the decisions that bear on it: three
-    queries (the chain, the decisions, the court annulments) whatever their number."""
+    """The force on ``on`` of ``decision_ids`` (``decisions.chains.force_of``: one query over
+    their whole chains) and the decisions the pages show, those and the decisions that
+    ended them (one more query), whatever their number."""
     ids = set(decision_ids)
-    links = load_force_chain(ids)
-    for link in links:
-        ids.update((link.source_id, link.target_id))
     if not ids:
         return DecisionForces({}, {})
+    force = chains.force_of(sorted(ids), on=on, cycle_as_unlinked=True)
+    ids.update(f.ended_by for f in force.values() if isinstance(f.ended_by, int))
     rows = Decision.objects.filter(id__in=ids).values(
         "id",
-        "organ_id",
         "organ__code",
         "organ__name",
-        "organ__organisation_id",
         "organ__organisation__name",
         "organ__organisation__short_name",
         "meeting__held_on",
@@ -135,7 +103,6 @@ def load_decision_forces(
         "title",
     )
     refs: dict[int, DecisionRef] = {}
-    nodes: list[decision_rules.DecisionNode] = []
     for row in rows:
         approved = row["meeting__approved_on"] is not None or row["meeting__approved_date_unknown"]
         refs[row["id"]] = DecisionRef(
@@ -150,33 +117,6 @@ def load_decision_forces(
             title=row["title"] if (approved or may_see_unapproved) else None,
             approved=approved,
         )
-        nodes.append(
-            decision_rules.DecisionNode(
-                id=row["id"],
-                organ_id=row["organ_id"],
-                organisation_id=row["organ__organisation_id"],
-                date=row["meeting__held_on"],
-                kind=row["kind"],
-                label=f"{row['organ__code']} § {row['number'] or '?'}",
-            )
-        )
-    annulments = [
-        decision_rules.Annulment(
-            decision_id=a.decision_id,
-            decided_on=a.decided_on,
-            court=a.court,
-            court_case_number=a.court_case_number,
-        )
-        for a in Appeal.objects.filter(
-            decision_id__in=ids, outcome=Appeal.Outcome.ANNULLED, decided_on__isnull=False
-        )
-    ]
-    try:
-        force = decision_rules.in_force(decisions=nodes, links=links, annulments=annulments, on=on)
-    except ValueError:
-        # Amendments forming a cycle: the chain cannot be resolved; every decision is
-        # then taken as it stands (the decision pages report the cycle).
-        force = decision_rules.in_force(decisions=nodes, links=[], annulments=[], on=on)
     return DecisionForces(refs, force)
 
 
@@ -285,16 +225,14 @@ def member_states(
     memberships: Sequence[Membership], *, on: dt.date, may_see_unapproved: bool = False
 ) -> list[MemberState]:
     """Status on ``on``, timeline and events of each membership (prefetched with
-    ``memberships_for_pages``), with the decisions behind them: three more queries.
+    ``memberships_for_pages``), with the decisions behind them: two more queries.
 
     The force of each decision is taken as the register knows it (on ``on`` or today,
     whichever is later); the rules then place each change on its own date, so that a
     notice later revoked still shows its notice period before the revocation.
 
-    A notice whose decision was ended by a decision of unknown date that is itself behind
-    a withdrawal event of the same membership (the seeds: Härryda's and Alingsås's KF
-    decisions whose dates the sources do not give) ends where that withdrawal is placed
-    (its date, or the latest date it can have): the notice period is kept, not dropped.
+    A notice ended by a decision of unknown date behind a withdrawal event ends where that
+    withdrawal is placed (``rules.with_ending_dates_from_withdrawals``).
     """
     force_on = max(on, decision_rules.today())
     decision_ids = {e.decision_id for m in memberships for e in m.events.all() if e.decision_id}
@@ -304,25 +242,11 @@ def member_states(
 
 def _member_state(membership: Membership, *, on: dt.date, forces: DecisionForces) -> MemberState:
     events = list(membership.events.all())
-    withdrawal_on: dict[int, dt.date | None] = {}
-    for e in events:
-        if e.kind == MembershipEvent.Kind.NOTICE_WITHDRAWN and e.decision_id:
-            withdrawal_on[e.decision_id] = e.occurred_on or e.occurred_not_after
-
     rule_events: list[rules.Event] = []
     rows: list[EventRow] = []
     for e in events:
         force = forces.force.get(e.decision_id) if e.decision_id else None
-        ended_on = force.ended_on if force else None
         ended_by = force.ended_by if force else None
-        if (
-            force is not None
-            and not force.in_force
-            and ended_on is None
-            and isinstance(ended_by, int)
-            and ended_by in withdrawal_on
-        ):
-            ended_on = withdrawal_on[ended_by]
         rule_events.append(
             rules.Event(
                 kind=e.kind,
@@ -330,7 +254,8 @@ def _member_state(membership: Membership, *, on: dt.date, forces: DecisionForces
                 occurred_not_after=e.occurred_not_after,
                 decision_id=e.decision_id,
                 decision_in_force=True if force is None else force.in_force,
-                decision_ended_on=ended_on,
+                decision_ended_on=force.ended_on if force else None,
+                decision_ended_by=ended_by if isinstance(ended_by, int) else None,
                 label=str(e.pk),
             )
         )

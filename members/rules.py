@@ -77,6 +77,8 @@ class Event:
     count — except that a notice decision revoked (or annulled) on a known
     ``decision_ended_on`` counted until then: the revocation then works as a withdrawal of
     the notice from that date (rule 36), so the history keeps its notice period.
+    ``decision_ended_by`` is the id of the decision that ended it, if any (see
+    ``with_ending_dates_from_withdrawals`` for when its date is unknown).
     """
 
     kind: str
@@ -86,6 +88,7 @@ class Event:
     decision_in_force: bool = True
     decision_ended_on: dt.date | None = None
     label: str = ""
+    decision_ended_by: int | None = None
 
     @property
     def placed_on(self) -> dt.date | None:
@@ -123,10 +126,34 @@ class MembershipStatus:
     refused: tuple[Refusal, ...] = ()
 
 
+def with_ending_dates_from_withdrawals(events: Iterable[Event]) -> list[Event]:
+    """RULES.md 36: a notice whose decision was ended by a decision of unknown date that is
+    itself behind a withdrawal event of the same membership ends where that withdrawal is
+    placed (its date, or the latest date it can have), so the notice period is kept rather
+    than the notice dropped. The seeds: Härryda's and Alingsås's KF decisions whose dates
+    the sources do not give. Other events are returned as they are."""
+    events = list(events)
+    withdrawal_on = {
+        e.decision_id: e.placed_on
+        for e in events
+        if e.kind == NOTICE_WITHDRAWN and e.decision_id is not None
+    }
+    return [
+        replace(e, decision_ended_on=withdrawal_on[e.decision_ended_by])
+        if e.kind == NOTICE
+        and not e.decision_in_force
+        and e.decision_ended_on is None
+        and e.decision_ended_by in withdrawal_on
+        else e
+        for e in events
+    ]
+
+
 def _replay(
     events: Iterable[Event], *, may_leave: bool, notice_years: int
 ) -> tuple[list[MembershipStatus], list[Refusal]]:
     """Every change of status the events bring about, in order (RULES.md 34–36)."""
+    events = with_ending_dates_from_withdrawals(events)
     refused: list[Refusal] = []
     placed: list[Event] = []
     implied: set[int] = set()  # ids of withdrawals implied by a revoked notice decision
@@ -251,7 +278,9 @@ def membership_status(
     - an event whose decision is no longer in force is ignored, so revoking the notice
       decision itself leaves a plain member; when the day the notice decision ended is
       known (``decision_ended_on``), the notice counts until then and the member is
-      "medlem" again from that day, as after a withdrawal.
+      "medlem" again from that day, as after a withdrawal; when it is not known but the
+      ending decision is behind a withdrawal event, it ends where that withdrawal is placed
+      (``with_ending_dates_from_withdrawals``).
 
     Refused and ignored events are returned in ``refused`` with the reason.
     """

@@ -12,6 +12,15 @@ from members.models import Organ, Organisation, Person
 
 _seq = itertools.count(1)
 
+# A complete secrecy marking (rule 21: lagrum, date and who decided); add ``public_title`` for
+# the masked title the public sees. Spread into register_case / add_document / make_case.
+SECRET = {
+    "is_secret": True,
+    "secrecy_ground": "OSL 26 kap. 1 §",
+    "secrecy_marked_on": dt.date(2024, 1, 10),
+    "secrecy_marked_by": "Socialnämnden",
+}
+
 
 def make_organisation(**kw) -> Organisation:
     n = next(_seq)

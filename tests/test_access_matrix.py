@@ -31,7 +31,7 @@ from cases.access import setup_roles
 from cases.services import add_document, register_case
 from decisions.models import Decision, Meeting
 from members.models import Membership
-from tests.factories import make_organ, make_organisation, make_register
+from tests.factories import SECRET, make_organ, make_organisation, make_register
 
 # --- Roles ---------------------------------------------------------------------------------
 
@@ -63,6 +63,7 @@ def per_role(anonymous, no_role, registrator, secretary, elected, administrator)
 
 
 OPEN = per_role(200, 200, 200, 200, 200, 200)
+REDIRECT = per_role(302, 302, 302, 302, 302, 302)
 NOT_FOUND = per_role(404, 404, 404, 404, 404, 404)
 GET_NOT_ALLOWED = per_role(405, 405, 405, 405, 405, 405)
 LOGGED_IN = per_role(LOGIN, 200, 200, 200, 200, 200)
@@ -77,6 +78,7 @@ STAFF_ONLY = per_role(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_
 EXPECTED: dict[str, dict] = {
     # Project pages
     "home": OPEN,
+    "favicon": REDIRECT,  # → the static favicon.svg, for every role
     "login": OPEN,
     "logout": GET_NOT_ALLOWED,  # POST only (Django 5)
     "health": OPEN,
@@ -261,12 +263,6 @@ def expectation(route: Route, target: str | None) -> dict:
 
 # --- The objects the URLs point at -------------------------------------------------------------
 
-SECRECY = {
-    "is_secret": True,
-    "secrecy_ground": "OSL 26 kap. 1 §",
-    "secrecy_marked_on": dt.date(2024, 1, 10),
-    "secrecy_marked_by": "Socialnämnden",
-}
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
@@ -284,7 +280,7 @@ def objects(db, settings, tmp_path):
         title=f"{SECRET_WORD} om Ingrid Hemligsson",
         public_title="Ärende om enskild",
         year=2024,
-        **SECRECY,
+        **SECRET,
     )
     document = add_document(
         case=case,
@@ -300,7 +296,7 @@ def objects(db, settings, tmp_path):
         description=f"{SECRET_DOC_WORD} från vårdcentralen",
         public_title="Handling om enskild",
         file=SimpleUploadedFile("b.pdf", PDF),
-        **SECRECY,
+        **SECRET,
     )
     meeting = Meeting.objects.create(organ=organ, held_on=dt.date(2024, 3, 4), place="Stadshuset")
     decision = Decision.objects.create(
@@ -476,6 +472,30 @@ def test_each_role_gets_the_expected_status_on_every_url(objects, role):
 
     assert not failures, f"\n{role}:\n" + "\n".join(failures)
     assert not leaks, f"\nSecret content reached {role} (rules 21, 23):\n" + "\n".join(leaks)
+
+
+# Requested without a query string (folded in from the former tests/cases/test_access_matrix.py;
+# EXPECTED above requests these URLs with QUERY_BY_URL's query): the list and the searches
+# answer everyone, and GET /api/v1/cases/ without ?number= is a bad request (docs/api.md).
+WITHOUT_QUERY = {
+    "cases:case-list": OPEN,
+    "cases:search": OPEN,
+    "api-search": OPEN,
+    "api-cases": per_role(400, 400, 400, 400, 400, 400),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_without_a_query_string(objects, role):
+    setup_roles()
+    client = Client()
+    user = user_for(role)
+    if user:
+        client.force_login(user)
+
+    got = {name: client.get(reverse(name)).status_code for name in WITHOUT_QUERY}
+
+    assert got == {name: row[role] for name, row in WITHOUT_QUERY.items()}
 
 
 def test_the_secret_markers_do_reach_the_roles_with_access(objects):

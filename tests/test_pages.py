@@ -16,6 +16,24 @@ def test_start_page_says_in_swedish_what_the_system_is_and_links_to_the_admin(cl
     assert reverse("login") in html
 
 
+def test_favicon_ico_answers_with_the_svg_icon_the_pages_link(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    head = client.head("/favicon.ico")
+    icon = client.get(response["Location"])
+
+    assert response.status_code == 302 and head.status_code == 302
+    assert response["Location"] == "/static/favicon.svg"
+    assert 'href="/static/favicon.svg"' in client.get(reverse("home")).content.decode()
+    assert "max-age=86400" in response["Cache-Control"]
+    assert finders.find("favicon.svg")
+    assert client.post("/favicon.ico").status_code == 405
+    # The dev/test server serves static files through WhiteNoise's finders.
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)
+
+
 def test_every_page_links_to_the_accessibility_statement(client):
     for name in ("home", "login", "accessibility"):
         html = client.get(reverse(name)).content.decode()

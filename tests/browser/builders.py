@@ -8,6 +8,7 @@ from cases.services import add_document, register_case
 from decisions import services as meetings
 from decisions.models import Decision, Meeting
 from members.models import Organ, Person
+from tests.factories import SECRET
 
 SECRET_TITLE = "Ansökan om skyddat boende för Karin Hemligsdotter"
 SECRET_DOCUMENT = "Läkarintyg för Karin Hemligsdotter"
@@ -20,12 +21,7 @@ def secret_case(user=None) -> tuple[Case, Document]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     register = Register.objects.get(organisation__short_name="Alingsås", code="SN")
-    secrecy = {
-        "is_secret": True,
-        "secrecy_ground": "OSL 26 kap. 1 §",
-        "secrecy_marked_on": dt.date(2026, 11, 2),
-        "secrecy_marked_by": "Socialnämnden",
-    }
+    secrecy = {**SECRET, "secrecy_marked_on": dt.date(2026, 11, 2)}
     case = register_case(
         register=register,
         title=SECRET_TITLE,

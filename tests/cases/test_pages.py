@@ -12,6 +12,7 @@ from django.urls import reverse
 from cases.forms import FILE_CONTENT_MISMATCH, FILE_TOO_LARGE, FILE_TYPE_NOT_ALLOWED
 from cases.models import SECRECY_INCOMPLETE, Case, Document
 from cases.services import add_document, link_cases, register_case
+from tests import factories
 from tests.factories import make_decision, make_meeting, make_organisation, make_register
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +22,7 @@ PDF = (
     b"%PDF-1.4\n1 0 obj<<>>endobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \n"
     b"trailer<</Size 2>>\nstartxref\n27\n%%EOF\n"
 )
-SECRET = {
-    "is_secret": True,
-    "secrecy_ground": "OSL 26 kap. 1 §",
-    "secrecy_marked_on": dt.date(2024, 1, 10),
-    "secrecy_marked_by": "Socialnämnden",
-    "public_title": "Ansökan om bistånd",
-}
+SECRET = {**factories.SECRET, "public_title": "Ansökan om bistånd"}
 
 
 @pytest.fixture(autouse=True)

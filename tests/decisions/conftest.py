@@ -1,7 +1,6 @@
 """Fixtures shared by the decision page and API tests: the seed data, users per role and a
 logged-in förtroendevald."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -10,14 +9,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from cases.access import setup_roles
+from tests import factories
 
-SECRET = {
-    "is_secret": True,
-    "secrecy_ground": "OSL 26 kap. 1 §",
-    "secrecy_marked_on": dt.date(2024, 1, 10),
-    "secrecy_marked_by": "Socialnämnden",
-    "public_title": "Ärende om enskild",
-}
+SECRET = {**factories.SECRET, "public_title": "Ärende om enskild"}
 
 
 @pytest.fixture

@@ -154,6 +154,27 @@ def test_the_chain_query_crosses_organisations_and_ends_on_a_cycle(django_assert
     assert graph.resolve().errors  # reported, not raised
 
 
+def test_force_of_many_decisions_is_one_query_and_amendments_in_a_cycle_can_be_set_aside(
+    django_assert_num_queries,
+):
+    organ = make_organ(code="KF", name="Kommunfullmäktige")
+    a = make_decision(meeting=make_meeting(organ=organ, held_on=dt.date(2024, 1, 10)))
+    b = make_decision(meeting=make_meeting(organ=organ, held_on=dt.date(2024, 2, 10)))
+    c = make_decision(meeting=make_meeting(organ=organ, held_on=dt.date(2024, 3, 10)))
+    DecisionLink.objects.create(source=a, target=b, kind="amends")
+    DecisionLink.objects.create(source=b, target=a, kind="amends")  # a bad link in the data
+    DecisionLink.objects.create(source=c, target=a, kind="revokes")
+
+    with pytest.raises(ValueError):
+        chains.force_of([a.pk, b.pk], on=dt.date(2025, 1, 1))
+    with django_assert_num_queries(1):
+        force = chains.force_of([a.pk, b.pk], on=dt.date(2025, 1, 1), cycle_as_unlinked=True)
+
+    # The members pages' fallback: every decision as it stands, the revocation set aside too.
+    assert set(force) == {a.pk, b.pk}
+    assert force[a.pk].in_force and force[b.pk].in_force
+
+
 def test_linked_cases_without_decisions_are_part_of_the_chain():
     first = make_case()
     second = make_case()

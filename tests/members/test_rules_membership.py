@@ -223,6 +223,68 @@ def test_the_alingsas_chain_revocation_and_its_withdrawal_event_give_one_member_
     assert result.events[1].decision_id == 20
 
 
+def test_rule_36_a_notice_ended_by_a_decision_of_unknown_date_ends_where_its_withdrawal_is_placed():
+    # RULES.md 36 (the seeds: Härryda's KF decision withdrawing § 128 has no known date;
+    # its withdrawal event is placed "senast 2022-03-01"). decisions.rules knows only that
+    # decision 300 ended the notice, not when: the notice counts until the withdrawal.
+    notice = Event(
+        NOTICE,
+        D(2020, 6, 15),
+        decision_id=128,
+        decision_in_force=False,
+        decision_ended_on=None,
+        decision_ended_by=300,
+        label="notice",
+    )
+    withdrawal = Event(NOTICE_WITHDRAWN, None, D(2022, 3, 1), decision_id=300, label="withdrawal")
+
+    placed = rules.with_ending_dates_from_withdrawals([notice, withdrawal])
+    during = status([notice, withdrawal], D(2021, 1, 1))
+    after = status([notice, withdrawal], D(2022, 3, 1))
+    timeline = membership_timeline(events=[notice, withdrawal])
+
+    assert placed == [
+        Event(
+            NOTICE,
+            D(2020, 6, 15),
+            decision_id=128,
+            decision_in_force=False,
+            decision_ended_on=D(2022, 3, 1),
+            decision_ended_by=300,
+            label="notice",
+        ),
+        withdrawal,
+    ]
+    assert during.status == rules.STATUS_NOTICE_GIVEN
+    assert during.notice_effective_on == D(2023, 12, 31)
+    assert after.status == rules.STATUS_MEMBER
+    assert after.since == D(2022, 3, 1) and after.since_is_latest
+    assert after.withdrawn_notice is not None and after.withdrawn_notice.label == "notice"
+    assert [p.status for p in timeline] == [
+        rules.STATUS_MEMBER,
+        rules.STATUS_NOTICE_GIVEN,
+        rules.STATUS_MEMBER,
+    ]
+
+
+def test_rule_36_a_notice_ended_by_an_unknown_date_decision_without_a_withdrawal_event_is_dropped():
+    # Without a withdrawal event of the ending decision there is no date to end the notice
+    # on: it does not count at all (as a notice decision revoked at an unknown time).
+    notice = Event(
+        NOTICE, D(2020, 6, 15), decision_id=128, decision_in_force=False, decision_ended_by=300
+    )
+    other = Event(NOTICE_WITHDRAWN, D(2022, 3, 1), decision_id=999)
+
+    assert rules.with_ending_dates_from_withdrawals([notice]) == [notice]
+    result = status([notice, other], D(2021, 1, 1))
+
+    assert result.status == rules.STATUS_MEMBER
+    assert [r.message for r in result.refused] == [
+        rules.EVENT_DECISION_NOT_IN_FORCE,
+        rules.WITHDRAWAL_WITHOUT_NOTICE,
+    ]
+
+
 def test_a_second_notice_while_one_is_pending_is_refused():
     second = Event(NOTICE, D(2021, 2, 1))
 
