@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -126,6 +126,7 @@ def _meeting_for_page(meeting_id: int) -> Meeting:
             motion_count=Count("motions", distinct=True),
             vote_count=Count("votes", distinct=True),
             reservation_count=Count("reservations", distinct=True),
+            has_participants=Exists(Participation.objects.filter(decision=OuterRef("pk"))),
         )
         .order_by("number", "id")
     )
@@ -274,7 +275,7 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
         ],
         "approvers": list(meeting.approvers.all()),
         "approved": meeting.is_approved,
-        "problems": [] if meeting.is_approved else services.approval_problems(meeting),
+        "problems": [] if meeting.is_approved else services.approval_problems(meeting, decisions),
     }
     if meeting.approved_on:
         context["posting_deadline"] = rules.posting_deadline(approved_on=meeting.approved_on)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils.translation import gettext as _
 
 from cases.models import Case
@@ -392,17 +392,24 @@ def check_minority_referral(*, decision: Decision, supporters: int, present: int
 # --- justering, anslag, rättelse --------------------------------------------------------------
 
 
-def approval_problems(meeting: Meeting) -> list[str]:
-    """What stops the protocol from being justerat (rule 11)."""
+def approval_problems(meeting: Meeting, decisions=None) -> list[str]:
+    """What stops the protocol from being justerat (rule 11).
+
+    ``decisions``: the meeting's §§ already loaded with ``has_participants`` and
+    ``vote_count`` annotations (the meeting page has them), so no query is made again."""
     problems = []
-    decisions = meeting.decisions.prefetch_related("participations", "votes")
+    if decisions is None:
+        decisions = meeting.decisions.annotate(
+            has_participants=Exists(Participation.objects.filter(decision=OuterRef("pk"))),
+            vote_count=Count("votes"),
+        ).order_by("number", "id")
     for d in decisions:
         if d.kind in (Decision.Kind.DECISION, Decision.Kind.PROPOSAL):
             if not d.decision_text.strip():
                 problems.append(DECISION_WITHOUT_TEXT.format(label=d.label))
-            if not d.participations.all():
+            if not d.has_participants:
                 problems.append(DECISION_WITHOUT_PARTICIPANTS.format(label=d.label))
-        if d.votes.all() and not d.procedure.strip():
+        if d.vote_count and not d.procedure.strip():
             problems.append(f"{d.label}: {VOTE_WITHOUT_PROCEDURE}")
     return problems
 

@@ -24,7 +24,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insjoriket.settings")
+# The project's settings with the reference view's URL and a static folder of its own.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.bench.settings")
+# Measured as a production worker runs: DEBUG off (no debug-mode template and error
+# machinery), plain HTTP on loopback. The test client's host is allowed.
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + "x" * 60)
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
 
@@ -322,6 +330,9 @@ def main() -> None:
             " (SELECT COUNT(*) FROM decisions_meeting)"
         )
         sizes = dict(zip(("cases", "decisions", "meetings"), cursor.fetchone(), strict=True))
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)  # hashed names, as in production
     pages = measure(args.requests)
     server = []
     if not args.no_gunicorn:
