@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -295,5 +296,9 @@ def search(request):
     return render(
         request,
         "cases/search.html",
-        {"query": query, "results": results, "rank_candidates": case_search.RANK_CANDIDATES},
+        {
+            "query": query,
+            "results": results,
+            "rank_candidates": number_format(case_search.RANK_CANDIDATES, force_grouping=True),
+        },
     )
