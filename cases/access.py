@@ -185,7 +185,9 @@ class CaseQuerySet(models.QuerySet):
         )
         if not can_see_unapproved_decisions(user):
             decisions = decisions.filter(
-                Q(meeting__approved_on__isnull=False) | Q(meeting__approved_date_unknown=True)
+                Q(meeting__approved_on__isnull=False)
+                | Q(meeting__approved_date_unknown=True)
+                | Q(approved_immediately=True)  # omedelbart justerad (rule 7)
             )
         return self.select_related(
             "register", "classification", "classification__scheme"

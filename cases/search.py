@@ -247,7 +247,7 @@ def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
         decision_c AS (
           SELECT p.id, p.{DECISION_VECTOR} AS v FROM decisions_decision p
            WHERE p.{DECISION_VECTOR} @@ {query}
-             AND ({drafts_ok} OR p.meeting_id NOT IN
+             AND ({drafts_ok} OR p.approved_immediately OR p.meeting_id NOT IN
                   (SELECT u.id FROM decisions_meeting u
                     WHERE u.approved_on IS NULL AND NOT u.approved_date_unknown))
            ORDER BY p.id DESC LIMIT {RANK_CANDIDATES}

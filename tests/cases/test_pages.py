@@ -375,3 +375,23 @@ def test_two_registers_with_the_same_name_are_told_apart_by_organisation(registr
         make_register(code=f"X{i}", number_format="{code}{seq}")
     counts.append(count_queries(registrator_client, reverse("cases:case-create")))
     assert counts[0] == counts[1]
+
+
+def test_visitors_see_an_omedelbart_justerad_paragraph_of_an_unjusterad_meeting(client, register):
+    """Rule 7: a § justerad omedelbart is justerad, though the rest of the protocol is not —
+    visitors see it on the case page and find it by word, as on its decision page; the other
+    §§ of the same unjusterad meeting stay hidden."""
+    case = register_case(register=register, title="Brandstation i Bergby", year=2024)
+    meeting = make_meeting(held_on=dt.date(2024, 5, 14))
+    make_decision(
+        meeting=meeting, case=case, title="Brådskande anbud brandstation", approved_immediately=True
+    )
+    make_decision(meeting=meeting, case=case, title="Ojusterad fråga om brandstation")
+
+    page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+    found = client.get(reverse("cases:search"), {"q": "brandstation"}).content.decode()
+
+    assert "Brådskande anbud brandstation" in page
+    assert "Ojusterad fråga" not in page
+    assert "Brådskande anbud" in found
+    assert "Ojusterad fråga" not in found
