@@ -178,16 +178,14 @@ class CaseQuerySet(models.QuerySet):
     def for_case_page(self, user) -> "CaseQuerySet":
         """The case page: register, classification, handlingar, linked cases both ways, and
         the §§ taken in the case (only justerade ones for visitors)."""
-        from decisions.models import Decision
+        from decisions.models import Decision, justerad_q
 
         decisions = Decision.objects.select_related("organ", "meeting").order_by(
             "meeting__held_on", "number"
         )
         if not can_see_unapproved_decisions(user):
             decisions = decisions.filter(
-                Q(meeting__approved_on__isnull=False)
-                | Q(meeting__approved_date_unknown=True)
-                | Q(approved_immediately=True)  # omedelbart justerad (rule 7)
+                justerad_q("meeting__") | Q(approved_immediately=True)  # omedelbart: rule 7
             )
         return self.select_related(
             "register", "classification", "classification__scheme"

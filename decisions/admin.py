@@ -6,7 +6,6 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,6 +26,7 @@ from decisions.models import (
     Reservation,
     StoredExtract,
     Vote,
+    justerad_q,
 )
 from decisions.services import (
     MEETING_DATE_UNKNOWN,
@@ -334,10 +334,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
         a meeting justerad on this page gets its §§, närvaro and justerare first, and only
         then its justering date or "justerat, datum okänt" (see ``save_related``)."""
         was_approved = (
-            obj.pk is not None
-            and Meeting.objects.filter(pk=obj.pk)
-            .filter(Q(approved_on__isnull=False) | Q(approved_date_unknown=True))
-            .exists()
+            obj.pk is not None and Meeting.objects.filter(pk=obj.pk).filter(justerad_q()).exists()
         )
         obj._pending_justering = {}
         if obj.is_approved and not was_approved:

@@ -17,6 +17,14 @@ from cases.models import Case
 from members.models import Organ, Person
 
 
+def justerad_q(path: str = "") -> Q:
+    """The condition "the protocol is justerat" (``Meeting.is_approved``) for a query:
+    justerat with a known date or with the date unknown. ``path`` leads from the queried model
+    to the meeting: ``""`` for meetings, ``"meeting__"`` for §§, ``"meetings__"`` for organs.
+    Its negation, ``~justerad_q()``, is "not yet justerat"."""
+    return Q(**{f"{path}approved_on__isnull": False}) | Q(**{f"{path}approved_date_unknown": True})
+
+
 class Meeting(models.Model):
     """A sammanträde of an organ, and its protocol.
 
@@ -115,7 +123,8 @@ class Meeting(models.Model):
 
     @property
     def is_approved(self) -> bool:
-        """Whether the protocol is justerat: with a known date or with the date unknown."""
+        """Whether the protocol is justerat: with a known date or with the date unknown
+        (``justerad_q`` is the same condition in a query)."""
         return self.approved_on is not None or self.approved_date_unknown
 
 

@@ -7,11 +7,10 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, normalise_number
-from decisions.models import Attendance, Ballot, Decision, Meeting
+from decisions.models import Attendance, Ballot, Decision, Meeting, justerad_q
 from decisions.tasks import batch_meetings
 from members.models import Assignment, Organ, Person
 
@@ -458,11 +457,7 @@ class ProtocolBatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only organs with at least one justerat protocol are worth choosing.
         self.fields["organ"].queryset = (
-            Organ.objects.filter(
-                Q(meetings__approved_on__isnull=False) | Q(meetings__approved_date_unknown=True)
-            )
-            .select_related("organisation")
-            .distinct()
+            Organ.objects.filter(justerad_q("meetings__")).select_related("organisation").distinct()
         )
         self.last_year = today.year
         self.fields["year"].widget.attrs.update({"min": FIRST_PROTOCOL_YEAR, "max": self.last_year})

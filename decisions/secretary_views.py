@@ -35,6 +35,7 @@ from decisions.models import (
     Participation,
     ProtocolBatch,
     Vote,
+    justerad_q,
 )
 from members.models import Person
 
@@ -209,18 +210,12 @@ def meeting_list(request):
         if status == forms.STATUS_POSTED:
             queryset = queryset.filter(posted)
         elif status == forms.STATUS_APPROVED:
-            queryset = queryset.filter(
-                Q(approved_on__isnull=False) | Q(approved_date_unknown=True)
-            ).exclude(posted)
+            queryset = queryset.filter(justerad_q()).exclude(posted)
         elif status == forms.STATUS_UNAPPROVED:
-            queryset = queryset.filter(
-                approved_on__isnull=True, approved_date_unknown=False, held_on__lte=today
-            )
+            queryset = queryset.filter(~justerad_q(), held_on__lte=today)
         elif status == forms.STATUS_PLANNED:
             queryset = queryset.filter(
-                Q(held_on__gt=today) | Q(held_on__isnull=True),
-                approved_on__isnull=True,
-                approved_date_unknown=False,
+                Q(held_on__gt=today) | Q(held_on__isnull=True), ~justerad_q()
             )
     page = Paginator(queryset, MEETINGS_PER_PAGE).get_page(request.GET.get("sida"))
     for meeting in page.object_list:

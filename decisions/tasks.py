@@ -15,12 +15,11 @@ import zipfile
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions import pdf
-from decisions.models import Meeting, ProtocolBatch
+from decisions.models import Meeting, ProtocolBatch, justerad_q
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +28,7 @@ FINISHED = (ProtocolBatch.Status.DONE, ProtocolBatch.Status.FAILED)
 
 def batch_meetings(*, organ, year: int):
     """The justerade meetings of ``organ`` in ``year``, in date order (what the ZIP holds)."""
-    justerad = Q(approved_on__isnull=False) | Q(approved_date_unknown=True)
-    return Meeting.objects.filter(justerad, organ=organ, year=year).order_by("held_on", "id")
+    return Meeting.objects.filter(justerad_q(), organ=organ, year=year).order_by("held_on", "id")
 
 
 def _code(organ) -> str:
