@@ -17,6 +17,12 @@ from cases.models import Case
 from members.models import Organ, Person
 
 
+def filename_part(text: str, default: str = "organ") -> str:
+    """``text`` (an organ's code) as part of a file name: letters and digits kept, anything
+    else a hyphen (``KS/AU`` → ``KS-AU``)."""
+    return "".join(c if c.isalnum() else "-" for c in text).strip("-") or default
+
+
 def justerad_q(path: str = "") -> Q:
     """The condition "the protocol is justerat" (``Meeting.is_approved``) for a query:
     justerat with a known date or with the date unknown. ``path`` leads from the queried model
@@ -704,5 +710,4 @@ class ProtocolBatch(models.Model):
         return f"Protokoll {self.organ_id} {self.year} ({self.get_status_display()})"
 
     def zip_filename(self) -> str:
-        code = "".join(c if c.isalnum() else "-" for c in self.organ.code).strip("-") or "organ"
-        return f"protokoll-{code}-{self.year}.zip"
+        return f"protokoll-{filename_part(self.organ.code)}-{self.year}.zip"

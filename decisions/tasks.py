@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions import pdf
-from decisions.models import Meeting, ProtocolBatch, justerad_q
+from decisions.models import Meeting, ProtocolBatch, filename_part, justerad_q
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +31,10 @@ def batch_meetings(*, organ, year: int):
     return Meeting.objects.filter(justerad_q(), organ=organ, year=year).order_by("held_on", "id")
 
 
-def _code(organ) -> str:
-    return "".join(c if c.isalnum() else "-" for c in organ.code).strip("-") or "organ"
-
-
 def protocol_filename(meeting: Meeting, used: set[str]) -> str:
     """``KS-2024-03-12-protokoll.pdf``; a second meeting the same day gets ``-2``, a meeting
     without a known date ``KS-2024-datum-okant-protokoll.pdf``."""
-    code = _code(meeting.organ)
+    code = filename_part(meeting.organ.code)
     when = meeting.held_on.isoformat() if meeting.held_on else f"{meeting.year}-datum-okant"
     stem = f"{code}-{when}"
     name = f"{stem}-protokoll.pdf"

@@ -18,6 +18,7 @@ from decisions.models import (
     ExtractIssue,
     Meeting,
     StoredExtract,
+    filename_part,
 )
 
 
@@ -28,7 +29,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text).strip("-").lower() or "okand"
+    return filename_part(text, default="okand").lower()
 
 
 def _extract_filename(decision: Decision) -> str:
