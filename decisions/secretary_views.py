@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -125,9 +125,8 @@ def _meeting_for_page(meeting_id: int) -> Meeting:
         Decision.objects.select_related("case")
         .annotate(
             motion_count=Count("motions", distinct=True),
-            vote_count=Count("votes", distinct=True),
             reservation_count=Count("reservations", distinct=True),
-            has_participants=Exists(Participation.objects.filter(decision=OuterRef("pk"))),
+            **services.approval_annotations(),
         )
         .order_by("number", "id")
     )

@@ -392,17 +392,23 @@ def check_minority_referral(*, decision: Decision, supporters: int, present: int
 # --- justering, anslag, rättelse --------------------------------------------------------------
 
 
+def approval_annotations() -> dict:
+    """What ``approval_problems`` reads of each §, as annotations: whether it has participants
+    and how many voteringar."""
+    return {
+        "has_participants": Exists(Participation.objects.filter(decision=OuterRef("pk"))),
+        "vote_count": Count("votes", distinct=True),
+    }
+
+
 def approval_problems(meeting: Meeting, decisions=None) -> list[str]:
     """What stops the protocol from being justerat (rule 11).
 
-    ``decisions``: the meeting's §§ already loaded with ``has_participants`` and
-    ``vote_count`` annotations (the meeting page has them), so no query is made again."""
+    ``decisions``: the meeting's §§ already loaded with ``approval_annotations()`` (the
+    meeting page has them), so no query is made again."""
     problems = []
     if decisions is None:
-        decisions = meeting.decisions.annotate(
-            has_participants=Exists(Participation.objects.filter(decision=OuterRef("pk"))),
-            vote_count=Count("votes"),
-        ).order_by("number", "id")
+        decisions = meeting.decisions.annotate(**approval_annotations()).order_by("number", "id")
     for d in decisions:
         if d.kind in (Decision.Kind.DECISION, Decision.Kind.PROPOSAL):
             if not d.decision_text.strip():
