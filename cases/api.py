@@ -23,11 +23,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from cases import services
-from cases.access import can_see_secret, case_title_for, cases
 from cases.forms import CaseForm
-from cases.models import ApiToken, Case, Register, normalise_number
-from cases.search import parse_number
-from cases.search import search as run_search
+from cases.models import ApiToken, Case, Register, normalise_number, parse_number
+from decisions.chains import history as chain_history
+from decisions.search import search as run_search
+from insjoriket.access import can_see_secret
 
 TOKEN_NAME_TAKEN = gettext_lazy("Det finns redan en API-nyckel med det namnet.")
 TOKEN_MISSING = gettext_lazy("Ange en API-nyckel i huvudet Authorization: Bearer <nyckel>.")
@@ -126,7 +126,7 @@ def _case_summary(request, case: Case, *, may_see_secret: bool) -> dict:
     return {
         "id": case.pk,
         "number": case.number,
-        "title": case_title_for(case, may_see_secret=may_see_secret),
+        "title": case.title_for(may_see_secret=may_see_secret),
         "year": case.year,
         "serial": case.serial,
         "status": case.status,
@@ -158,7 +158,7 @@ def find_cases(request):
     if structured is not None:
         condition |= structured
     found = list(
-        cases()
+        Case.objects.all()
         .visible_to(request.user)
         .filter(condition)
         .select_related("register", "register__organisation")
@@ -180,7 +180,6 @@ def case_detail(request, case_id: str):
     """A case, its register, the cases linked to it (directly and through linked
     decisions) and the ``timeline`` of every decision of the chain in date order."""
     from decisions import api as decisions_api
-    from decisions import chains
 
     if request.method not in ("GET", "HEAD"):
         response = _error(405, METHOD_NOT_ALLOWED)
@@ -192,7 +191,7 @@ def case_detail(request, case_id: str):
     on, bad = decisions_api.parse_on(request)
     if bad:
         return bad
-    history = chains.load_history(user=request.user, case_ids=[pk], on=on)
+    history = chain_history.load_history(user=request.user, case_ids=[pk], on=on)
     case = history.cases.get(pk)
     may_see_secret = can_see_secret(request.user)
     if case is None or (case.is_secret and not may_see_secret):
@@ -289,7 +288,7 @@ def search(request):
             "query": query,
             "secret_included": can_see_secret(request.user),
             # True when a word had more hits of a kind than are ranked: the best of the newest
-            # are returned (cases.search.RANK_CANDIDATES).
+            # are returned (decisions.search.RANK_CANDIDATES).
             "ranked_newest_only": bool(getattr(hits, "capped", False)),
             "results": [
                 {

@@ -1,12 +1,18 @@
 """The diarium: registers (number series), ärenden and their handlingar."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from insjoriket.access import can_see_secret
 from members.models import Organ, Organisation
+
+MASKED_CASE_TITLE = _("Sekretessbelagt ärende")
+MASKED_DOCUMENT_TITLE = _("Sekretessbelagd handling")
 
 SECRECY_INCOMPLETE = _(
     "En sekretessmarkering måste ange lagrum, datum och vem som beslutat om den (OSL 5 kap. 5 §)."
@@ -158,24 +164,33 @@ class RegisterCounter(models.Model):
         return f"{self.register.code} {self.year}: {self.last_serial}"
 
 
-class CaseManager(models.Manager):
-    """``Case.objects``: reads through ``CaseQuerySet`` of cases/access.py, so that
-    ``Case.objects.visible_to(user)`` (and ``register.cases.visible_to(user)``) apply the
-    secrecy rules (rule 21). access.py imports this module, hence the late import."""
+class CaseQuerySet(models.QuerySet):
+    """Reads of the diarium: who may see which cases, and what each list page loads."""
 
-    def get_queryset(self):
-        from cases.access import CaseQuerySet
+    def visible_to(self, user) -> "CaseQuerySet":
+        """Cases whose content ``user`` may read: secret ones only with access (rule 21)."""
+        if can_see_secret(user):
+            return self
+        return self.filter(is_secret=False)
 
-        return CaseQuerySet(model=self.model, using=self._db, hints=self._hints)
+    def for_list_page(self) -> "CaseQuerySet":
+        """The case list: register and classification for each row, nothing per row."""
+        return self.select_related("register", "classification", "classification__scheme")
 
-    def visible_to(self, user):
-        return self.get_queryset().visible_to(user)
-
-    def for_list_page(self):
-        return self.get_queryset().for_list_page()
-
-    def for_case_page(self, user):
-        return self.get_queryset().for_case_page(user)
+    def for_case_page(self) -> "CaseQuerySet":
+        """The case page: register, classification, handlingar and the linked cases both ways
+        (the §§ of the case are the decisions app's: ``DecisionQuerySet.for_case_page``)."""
+        return self.for_list_page().prefetch_related(
+            models.Prefetch("documents", queryset=Document.objects.order_by("serial")),
+            models.Prefetch(
+                "links_out",
+                queryset=CaseLink.objects.select_related("to_case", "to_case__register"),
+            ),
+            models.Prefetch(
+                "links_in",
+                queryset=CaseLink.objects.select_related("from_case", "from_case__register"),
+            ),
+        )
 
 
 class Case(SecrecyFields):
@@ -214,7 +229,7 @@ class Case(SecrecyFields):
     opened_on = models.DateField(_("registrerat"), null=True, blank=True)
     closed_on = models.DateField(_("avslutat"), null=True, blank=True)
 
-    objects = CaseManager()
+    objects = CaseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -251,6 +266,87 @@ class Case(SecrecyFields):
 
     def clean(self) -> None:
         self.clean_secrecy()
+
+    def title_for(self, *, may_see_secret: bool) -> str:
+        """The ärendemening, or for a secret case and a user without access its public title
+        (rule 21)."""
+        if self.is_secret and not may_see_secret:
+            return self.public_title or str(MASKED_CASE_TITLE)
+        return self.title
+
+    # Fields the change log never shows (derived from another field).
+    CHANGE_LOG_HIDDEN_FIELDS = frozenset({"number_key"})
+
+    def change_log(self, *, may_see_secret: bool) -> list[dict]:
+        """Who changed what and when (rule 23), newest first, from the history. Users without
+        access to secrets see who and when but no values of a case that has ever been
+        secret."""
+        records = list(self.history.select_related("history_user").order_by("history_date"))
+        hide_values = any(record.is_secret for record in records) and not may_see_secret
+        fields = self._meta.concrete_fields
+        labels = {f.attname: f.verbose_name for f in fields} | {
+            f.name: f.verbose_name for f in fields
+        }
+        choices = {f.name: dict(f.flatchoices) for f in fields}
+
+        def shown(field: str, value):
+            return "" if hide_values else choices.get(field, {}).get(value, value)
+
+        entries, previous = [], None
+        for record in records:
+            changes = []
+            if previous is not None:
+                delta = record.diff_against(previous, foreign_keys_are_objs=False)
+                changes = [
+                    {
+                        "field": labels.get(change.field, change.field),
+                        "old": shown(change.field, change.old),
+                        "new": shown(change.field, change.new),
+                    }
+                    for change in delta.changes
+                    if change.field not in self.CHANGE_LOG_HIDDEN_FIELDS
+                ]
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "kind": record.get_history_type_display(),
+                    "reason": record.history_change_reason or "",
+                    "changes": changes,
+                    "hide_values": hide_values,
+                }
+            )
+            previous = record
+        entries.reverse()
+        return entries
+
+
+_RUN = re.compile(r"\d+|[^\W\d_]+")
+
+
+def parse_number(text: str) -> Q | None:
+    """A loose diarienummer as (year, serial, register code): ``509 KS``, ``KS 2022/554``,
+    ``2023.509``, ``2022ks554``."""
+    runs = _RUN.findall(text.lower())
+    digits = [r for r in runs if r.isdigit()]
+    letters = [r for r in runs if not r.isdigit()]
+    if not digits or len(runs) > 3 or len(digits) > 2 or len(letters) > 1:
+        return None
+    if letters and len(letters[0]) > 8:
+        return None
+    year = None
+    if len(digits) == 2:
+        years = [d for d in digits if len(d) == 4 and 1900 <= int(d) <= 2200]
+        if not years:
+            return None
+        year = years[0]
+        digits.remove(year)
+    condition = Q(serial=int(digits[0]))
+    if year:
+        condition &= Q(year=int(year))
+    if letters:
+        condition &= Q(register__code__iexact=letters[0])
+    return condition
 
 
 def normalise_number(number: str) -> str:
@@ -335,6 +431,17 @@ class Document(SecrecyFields):
 
     def clean(self) -> None:
         self.clean_secrecy()
+
+    def is_hidden_for(self, *, may_see_secret: bool) -> bool:
+        """Whether the handling's content is hidden: it or its case is secret and the user
+        has no access (rule 21)."""
+        return (self.is_secret or self.case.is_secret) and not may_see_secret
+
+    def title_for(self, *, may_see_secret: bool) -> str:
+        """The description, or for a hidden handling its public title (rule 21)."""
+        if self.is_hidden_for(may_see_secret=may_see_secret):
+            return self.public_title or str(MASKED_DOCUMENT_TITLE)
+        return self.description
 
 
 class ApiToken(models.Model):

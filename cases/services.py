@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseLink, Classification, Document, Register, normalise_number
+from insjoriket.history import record_change
 
 CASE_ALREADY_CLOSED = _("Ärendet är redan avslutat.")
 CASE_ALREADY_OPEN = _("Ärendet är inte avslutat.")
@@ -171,13 +172,6 @@ def _insert_registered_case(case: Case, *, register: Register, year: int, user, 
     return True
 
 
-def _record(instance, *, user, reason: str) -> None:
-    """What simple-history writes next to the change (rule 23)."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        instance._history_user = user
-    instance._change_reason = reason
-
-
 def allocate_serial(*, register: Register, year: int) -> int:
     """The next serial of ``register`` in ``year`` (rule 24). Must run inside the transaction
     that saves the case."""
@@ -244,7 +238,7 @@ def _register_with_orm(case: Case, *, register: Register, year: int, user, reaso
     case.serial = allocate_serial(register=register, year=year)
     case.number = register.format_number(year=year, serial=case.serial)
     case.number_key = normalise_number(case.number)
-    _record(case, user=user, reason=reason)
+    record_change(case, user=user, reason=reason)
     case.save()
     return case
 
@@ -294,7 +288,7 @@ def import_case(
     case.full_clean()
     with connection.cursor() as cursor:
         cursor.execute(_MOVE_COUNTER_PAST_SQL, [register.pk, year, serial])
-    _record(case, user=user, reason="Importerat med befintligt diarienummer")
+    record_change(case, user=user, reason="Importerat med befintligt diarienummer")
     case.save()
     return case
 
@@ -341,7 +335,7 @@ def add_document(
     if file is not None:
         document.file = file
     document.full_clean()
-    _record(document, user=user, reason="Handling registrerad")
+    record_change(document, user=user, reason="Handling registrerad")
     document.save()
     return document
 
@@ -358,7 +352,7 @@ def close_case(*, case: Case, closed_on: dt.date | None = None, user=None) -> Ca
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on
     case.full_clean()
-    _record(case, user=user, reason="Avslutat")
+    record_change(case, user=user, reason="Avslutat")
     case.save()
     return case
 
@@ -372,7 +366,7 @@ def reopen_case(*, case: Case, user=None) -> Case:
     case.status = Case.Status.OPEN
     case.closed_on = None
     case.full_clean()
-    _record(case, user=user, reason="Återupptaget")
+    record_change(case, user=user, reason="Återupptaget")
     case.save()
     return case
 
@@ -391,6 +385,6 @@ def link_cases(*, from_case: Case, to_case: Case, note: str = "", user=None) -> 
         raise ValidationError(LINK_EXISTS)
     link = CaseLink(from_case=from_case, to_case=to_case, note=note.strip())
     link.full_clean()
-    _record(link, user=user, reason="Ärenden kopplade")
+    record_change(link, user=user, reason="Ärenden kopplade")
     link.save()
     return link

@@ -1,16 +1,13 @@
-"""URLs of the diarium pages, mounted under /arenden/."""
+"""URLs of the diarium pages, mounted under /arenden/ in the ``cases`` namespace together with
+``decisions.views.urls.case_patterns`` (the case page and search, which also show §§)."""
 
 from django.urls import path
 
 from cases import views
 
-app_name = "cases"
-
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("nytt/", views.case_create, name="case-create"),
-    path("sok/", views.search, name="search"),
-    path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/handlingar/ny/", views.document_create, name="document-create"),
     path("<int:pk>/avsluta/", views.case_close, name="case-close"),
     path("<int:pk>/ateruppta/", views.case_reopen, name="case-reopen"),

@@ -7,22 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import search as case_search
 from cases import services
-from cases.access import (
-    can_read_documents,
-    can_register,
-    can_see_secret,
-    case_title_for,
-    cases,
-    document_is_hidden,
-    document_title_for,
-)
 from cases.forms import (
     CONTENT_TYPES,
     CaseFilterForm,
@@ -33,6 +22,7 @@ from cases.forms import (
     sniff_file_type,
 )
 from cases.models import Case, Document
+from insjoriket.access import can_read_documents, can_register, can_see_secret
 
 CASES_PER_PAGE = 25
 CASE_COUNT_CAP = 10_000
@@ -74,12 +64,12 @@ def _add_errors(form, error: ValidationError) -> None:
 def case_list(request):
     may_see_secret = can_see_secret(request.user)
     form = CaseFilterForm(request.GET or None)
-    queryset = cases().for_list_page().order_by("-year", "register_id", "-serial")
+    queryset = Case.objects.all().for_list_page().order_by("-year", "register_id", "-serial")
     if form.is_bound and form.is_valid():
         queryset = form.filter(queryset)
     page = CappedPaginator(queryset, CASES_PER_PAGE).get_page(request.GET.get("sida"))
     for case in page.object_list:
-        case.shown_title = case_title_for(case, may_see_secret=may_see_secret)
+        case.shown_title = case.title_for(may_see_secret=may_see_secret)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -92,85 +82,6 @@ def case_list(request):
             "can_register": can_register(request.user),
         },
     )
-
-
-def case_detail(request, pk: int):
-    case = get_object_or_404(cases().for_case_page(request.user), pk=pk)
-    may_see_secret = can_see_secret(request.user)
-    case.shown_title = case_title_for(case, may_see_secret=may_see_secret)
-    case.content_hidden = case.is_secret and not may_see_secret
-    documents = list(case.documents.all())
-    for document in documents:
-        document.case = case  # the prefetched rows share the case already loaded
-        document.hidden = document_is_hidden(document, may_see_secret=may_see_secret)
-        document.shown_title = document_title_for(document, may_see_secret=may_see_secret)
-    linked = [link.to_case for link in case.links_out.all()] + [
-        link.from_case for link in case.links_in.all()
-    ]
-    for other in linked:
-        other.shown_title = case_title_for(other, may_see_secret=may_see_secret)
-    return render(
-        request,
-        "cases/case_detail.html",
-        {
-            "case": case,
-            "documents": documents,
-            "linked": linked,
-            "decisions": list(case.decisions.all()),
-            "history": _history(case, may_see_secret=may_see_secret),
-            "can_register": can_register(request.user),
-            "can_read_documents": can_read_documents(request.user),
-            "close_form": CloseCaseForm(),
-            "link_form": LinkCaseForm(),
-        },
-    )
-
-
-HISTORY_HIDDEN_FIELDS = {"number_key"}
-
-
-def _shown(choices: dict, field: str, value):
-    return choices.get(field, {}).get(value, value)
-
-
-def _history(case: Case, *, may_see_secret: bool) -> list[dict]:
-    """Who changed what and when (rule 23), newest first. Users without access to secrets see
-    who and when but no values of a case that has ever been secret."""
-    records = list(case.history.select_related("history_user").order_by("history_date"))
-    ever_secret = any(record.is_secret for record in records)
-    hide_values = ever_secret and not may_see_secret
-    labels = {field.attname: field.verbose_name for field in Case._meta.concrete_fields}
-    labels |= {field.name: field.verbose_name for field in Case._meta.concrete_fields}
-    choices = {field.name: dict(field.flatchoices) for field in Case._meta.concrete_fields}
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, foreign_keys_are_objs=False)
-            for change in delta.changes:
-                if change.field in HISTORY_HIDDEN_FIELDS:
-                    continue
-                changes.append(
-                    {
-                        "field": labels.get(change.field, change.field),
-                        "old": "" if hide_values else _shown(choices, change.field, change.old),
-                        "new": "" if hide_values else _shown(choices, change.field, change.new),
-                    }
-                )
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "kind": record.get_history_type_display(),
-                "reason": record.history_change_reason or "",
-                "changes": changes,
-                "hide_values": hide_values,
-            }
-        )
-        previous = record
-    entries.reverse()
-    return entries
 
 
 @staff_permission("cases.add_case")
@@ -274,7 +185,7 @@ def document_file(request, pk: int):
     document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
     if not can_read_documents(request.user):
         raise PermissionDenied
-    if document_is_hidden(document, may_see_secret=can_see_secret(request.user)):
+    if document.is_hidden_for(may_see_secret=can_see_secret(request.user)):
         raise PermissionDenied
     if not document.file:
         raise Http404
@@ -287,18 +198,4 @@ def document_file(request, pk: int):
         as_attachment=True,
         filename=f"{document.case.number_key}-{document.serial}.{extension}",
         content_type=CONTENT_TYPES.get(kind or "", "application/octet-stream"),
-    )
-
-
-def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    results = case_search.search(query, user=request.user) if query else None
-    return render(
-        request,
-        "cases/search.html",
-        {
-            "query": query,
-            "results": results,
-            "rank_candidates": number_format(case_search.RANK_CANDIDATES, force_grouping=True),
-        },
     )

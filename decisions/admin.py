@@ -9,7 +9,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from decisions import rules
+from decisions import rules as date_rules
+from decisions.chains import graph as chain_graph
+from decisions.chains import rules as chain_rules
+from decisions.meetings.services import (
+    MEETING_DATE_UNKNOWN,
+    NUMBER_OUT_OF_SERIES,
+    NUMBER_TAKEN,
+    POSTING_APPROVAL_DATE_UNKNOWN,
+    POSTING_BEFORE_JUSTERING_DATE,
+    REMOVAL_NOT_POSTED,
+    REMOVAL_TOO_EARLY,
+    add_decision,
+    approve_immediately,
+    next_decision_number,
+)
 from decisions.models import (
     Appeal,
     Attendance,
@@ -28,19 +42,6 @@ from decisions.models import (
     Vote,
     justerad_q,
 )
-from decisions.services import (
-    MEETING_DATE_UNKNOWN,
-    NUMBER_OUT_OF_SERIES,
-    NUMBER_TAKEN,
-    POSTING_APPROVAL_DATE_UNKNOWN,
-    POSTING_BEFORE_JUSTERING_DATE,
-    REMOVAL_NOT_POSTED,
-    REMOVAL_TOO_EARLY,
-    add_decision,
-    approve_immediately,
-    is_decision_approved,
-    next_decision_number,
-)
 from members.admin import OrganListFilter, SelectRelatedInline
 
 # What a justerad meeting still takes: the anslag is posted and taken down after justering.
@@ -57,7 +58,7 @@ def is_locked(obj) -> bool:
     if isinstance(obj, Vote):
         obj = obj.decision
     if isinstance(obj, Decision):
-        return is_decision_approved(obj)
+        return obj.is_justerad
     if isinstance(obj, Meeting):
         return obj.is_approved  # also "justerat, datum okänt"
     return False
@@ -206,7 +207,7 @@ class RecusalInline(LockedWhenApproved, SelectRelatedInline):
 
 
 class DecisionLinkForm(forms.ModelForm):
-    """A link must keep the chain rules (rules.check_link): no cycle, time running the right
+    """A link must keep the chain rules (chain_rules.check_link): no cycle, time running the right
     way, and competence to revoke, withdraw or amend; the message is the rule's own."""
 
     def clean(self):
@@ -217,18 +218,17 @@ class DecisionLinkForm(forms.ModelForm):
         target, kind = cleaned.get("target"), cleaned.get("kind")
         if source is None or source.pk is None or target is None or not kind:
             return cleaned
-        from decisions import chains
 
-        graph = chains.load_graph(decision_ids=[source.pk, target.pk])
+        graph = chain_graph.load_graph(decision_ids=[source.pk, target.pk])
         source_node, target_node = graph.nodes.get(source.pk), graph.nodes.get(target.pk)
         if source_node is None or target_node is None:
             return cleaned
         others = [
-            rules.Link(row.source_id, row.target_id, row.kind)
+            chain_rules.Link(row.source_id, row.target_id, row.kind)
             for row in graph.link_rows
             if row.target_id is not None and row.id != self.instance.pk
         ]
-        errors = rules.check_link(
+        errors = chain_rules.check_link(
             source=source_node, target=target_node, kind=kind, links=others, nodes=graph.nodes
         )
         if errors:
@@ -282,7 +282,7 @@ class MeetingForm(forms.ModelForm):
         elif removed_on and not posted_on:
             self.add_error("removed_on", REMOVAL_NOT_POSTED)
         elif removed_on and removed_on != self.instance.removed_on:
-            last_day = rules.last_appeal_day(posted_on=posted_on)
+            last_day = date_rules.last_appeal_day(posted_on=posted_on)
             if removed_on <= last_day:
                 day = last_day + dt.timedelta(days=1)
                 self.add_error("removed_on", REMOVAL_TOO_EARLY.format(day=day))

@@ -3,7 +3,7 @@ timeline serialisation ``cases.api`` uses for cases.
 
 Dates are ISO 8601. Unknown ids answer 404 and bad parameters 400, both as JSON with a
 Swedish ``error``. Callers see what the pages would show them: anonymous callers only
-justerade §§ and no secret case titles (cases.access).
+justerade §§ and no secret case titles (insjoriket.access).
 """
 
 from __future__ import annotations
@@ -15,9 +15,12 @@ from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from cases.access import can_see_secret, case_title_for
-from decisions import chains, citations, rules
+from decisions import rules as date_rules
+from decisions.chains import citations
+from decisions.chains import history as chain_history
+from decisions.chains import rules as chain_rules
 from decisions.models import Decision
+from insjoriket.access import can_see_secret
 
 app_name = "decisions_api"
 
@@ -48,7 +51,7 @@ def parse_on(request) -> tuple[dt.date | None, JsonResponse | None]:
     """The ``on`` parameter (YYYY-MM-DD; today when absent)."""
     raw = request.GET.get("on")
     if raw is None or raw == "":
-        return rules.today(), None
+        return date_rules.today(), None
     try:
         if not _ISO_DATE.match(raw):
             raise ValueError
@@ -63,7 +66,7 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def decision_ref(history: chains.History, request, decision_id: int | None) -> dict | None:
+def decision_ref(history: chain_history.History, request, decision_id: int | None) -> dict | None:
     """A short reference to another decision of the chain, if the caller may see it."""
     if decision_id is None or not history.visible(decision_id):
         return None
@@ -78,7 +81,7 @@ def decision_ref(history: chains.History, request, decision_id: int | None) -> d
     }
 
 
-def _links(history: chains.History, request, decision_id: int, direction: str) -> list[dict]:
+def _links(history: chain_history.History, request, decision_id: int, direction: str) -> list[dict]:
     result = []
     for words in history.links_of(decision_id):
         if words.direction != direction:
@@ -97,12 +100,12 @@ def _links(history: chains.History, request, decision_id: int, direction: str) -
     return result
 
 
-def force_json(history: chains.History, request, decision_id: int) -> dict:
+def force_json(history: chain_history.History, request, decision_id: int) -> dict:
     status = history.force.get(decision_id)
     if status is None:
         return {"in_force": None, "status": None, "status_text": "", "ended_by": None}
     ended_by = status.ended_by
-    if isinstance(ended_by, rules.Annulment):
+    if isinstance(ended_by, chain_rules.Annulment):
         ended = {
             "court": ended_by.court,
             "court_case_number": ended_by.court_case_number,
@@ -120,7 +123,7 @@ def force_json(history: chains.History, request, decision_id: int) -> dict:
     }
 
 
-def timeline_entry(history: chains.History, request, decision: Decision) -> dict:
+def timeline_entry(history: chain_history.History, request, decision: Decision) -> dict:
     """One decision of a chain as the case API's ``timeline`` lists it."""
     may_see_secret = can_see_secret(request.user)
     case = decision.case
@@ -139,7 +142,7 @@ def timeline_entry(history: chains.History, request, decision: Decision) -> dict
             {
                 "id": case.pk,
                 "number": case.number,
-                "title": case_title_for(case, may_see_secret=may_see_secret),
+                "title": case.title_for(may_see_secret=may_see_secret),
             }
             if case
             else None
@@ -162,13 +165,13 @@ def decision(request, decision_id: str):
     on, bad = parse_on(request)
     if bad:
         return bad
-    history = chains.load_history(user=request.user, decision_ids=[pk], on=on)
+    history = chain_history.load_history(user=request.user, decision_ids=[pk], on=on)
     if not history.visible(pk):
         return error(404, _("Det finns inget beslut med id {id}.").format(id=pk))
     found = history.decisions[pk]
-    dates = chains.legal_dates(found, history.appeals.get(pk, ()), on=on)
+    dates = chain_history.legal_dates(found, history.appeals.get(pk, ()), on=on)
     checks = citations.checks_for(found)
-    justerad = chains.is_justerad(found)
+    justerad = found.is_justerad
     may_see_secret = can_see_secret(request.user)
     case = found.case
     body = {
@@ -188,7 +191,7 @@ def decision(request, decision_id: str):
             {
                 "id": case.pk,
                 "number": case.number,
-                "title": case_title_for(case, may_see_secret=may_see_secret),
+                "title": case.title_for(may_see_secret=may_see_secret),
             }
             if case
             else None

@@ -37,6 +37,8 @@ from cases.models import (
     Register,
     normalise_number,
 )
+from decisions.chains import graph as chain_graph
+from decisions.chains import rules as chain_rules
 from decisions.models import (
     Attendance,
     Ballot,
@@ -1604,7 +1606,7 @@ class _Writer:
 
     def reference_resolved(self, source: Decision, r: dict) -> bool:
         """A reference-only link of the file that an earlier import already pointed at its
-        decision (chains.resolve_references) is unchanged, not a new link."""
+        decision (chain_graph.resolve_references) is unchanged, not a new link."""
         if DecisionLink.objects.filter(
             source_id=source.pk,
             kind=r["kind"],
@@ -1616,26 +1618,25 @@ class _Writer:
         return False
 
     def check_new_links(self, new_links: list[tuple[str, DecisionLink]]) -> None:
-        """The chain rules for every link this import adds (rules.check_link: no cycle, time,
+        """The chain rules for every link this import adds (chain_rules.check_link: no cycle, time,
         competence), over the chains as they are after the import; links already in the
         register were checked when they were added."""
         if not new_links:
             return
-        from decisions import chains, rules
 
         ids = {i for _p, link in new_links for i in (link.source_id, link.target_id)}
-        graph = chains.load_graph(decision_ids=ids)
+        graph = chain_graph.load_graph(decision_ids=ids)
         errors = []
         for path, link in new_links:
             source, target = graph.nodes.get(link.source_id), graph.nodes.get(link.target_id)
             if source is None or target is None:
                 continue
             others = [
-                rules.Link(row.source_id, row.target_id, row.kind)
+                chain_rules.Link(row.source_id, row.target_id, row.kind)
                 for row in graph.link_rows
                 if row.target_id is not None and row.id != link.pk
             ]
-            for message in rules.check_link(
+            for message in chain_rules.check_link(
                 source=source, target=target, kind=link.kind, links=others, nodes=graph.nodes
             ):
                 errors.append(f"{path}: {message}")
@@ -1644,14 +1645,13 @@ class _Writer:
 
     def resolve_references(self) -> None:
         """Links that cite a decision created by this import only by reference text now point
-        at it (chains.resolve_references, which applies the chain rules)."""
+        at it (chain_graph.resolve_references, which applies the chain rules)."""
         if not DecisionLink.objects.filter(target__isnull=True).exists():
             return
-        from decisions import chains
 
         for decision in self.decisions.values():
             if (Decision, decision.pk) in self.created:
-                for _link in chains.resolve_references(decision):
+                for _link in chain_graph.resolve_references(decision):
                     self.result.add(DecisionLink, "changed")
 
     def write_cases(self) -> None:

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cases import urls as case_urls
+from decisions.views import urls as decision_urls
 from insjoriket import health, views
 
 admin.site.site_header = "Insjöriket – ärende- och beslutsregister"
@@ -17,14 +19,17 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("halsa/", health.health, name="health"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
-    path("arenden/", include("cases.urls")),
+    path(
+        "arenden/",
+        include((case_urls.urlpatterns + decision_urls.case_patterns, "cases")),
+    ),
     path("api/v1/", include("cases.api")),
     path("api/v1/", include("decisions.api")),
     path("api/v1/", include("members.api")),
-    path("beslut/", include("decisions.urls")),
-    path("sammantraden/", include("decisions.secretary_urls")),
-    path("", include("decisions.public_urls")),
-    path("", include("decisions.history_urls")),
-    path("", include("members.urls")),
+    path("beslut/", include((decision_urls.pdf_patterns, "decisions"))),
+    path("sammantraden/", include((decision_urls.secretary_patterns, "secretary"))),
+    path("", include((decision_urls.public_patterns, "public"))),
+    path("", include((decision_urls.history_patterns, "history"))),
+    path("", include((decision_urls.member_patterns, "members"))),
     path("admin/", admin.site.urls),
 ]

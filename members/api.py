@@ -13,9 +13,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from cases.access import can_see_unapproved_decisions
-from decisions import rules as decision_rules
-from members import queries
+from decisions import rules as date_rules
+from decisions.chains import membership
+from insjoriket.access import can_see_unapproved_decisions
 
 app_name = "members_api"
 
@@ -34,7 +34,7 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _decision(ref: queries.DecisionRef) -> dict:
+def _decision(ref: membership.DecisionRef) -> dict:
     return {
         "id": ref.id,
         "organisation": ref.organisation,
@@ -51,7 +51,7 @@ def _decision(ref: queries.DecisionRef) -> dict:
     }
 
 
-def _event(row: queries.EventRow) -> dict:
+def _event(row: membership.EventRow) -> dict:
     return {
         "id": row.event.pk,
         "kind": row.event.kind,
@@ -68,7 +68,7 @@ def _event(row: queries.EventRow) -> dict:
     }
 
 
-def member_json(state: queries.MemberState) -> dict:
+def member_json(state: membership.MemberState) -> dict:
     """One membership on ``state.on``: the fields docs/api.md lists."""
     membership = state.membership
     withdrawn = state.status.withdrawn_notice
@@ -122,14 +122,14 @@ def members(request):
         if len(raw_on) != 10:
             return _bad_request(BAD_DATE, "on")
     else:
-        on = decision_rules.today()
-    memberships = queries.memberships_for_pages().order_by("federation__name", "member__name")
+        on = date_rules.today()
+    memberships = membership.memberships_for_pages().order_by("federation__name", "member__name")
     raw_federation = request.GET.get("federation", "").strip()
     if raw_federation:
         if not raw_federation.isdigit():
             return _bad_request(BAD_FEDERATION, "federation")
         memberships = memberships.filter(federation_id=int(raw_federation))
-    states = queries.member_states(
+    states = membership.member_states(
         list(memberships),
         on=on,
         may_see_unapproved=can_see_unapproved_decisions(request.user),

@@ -27,9 +27,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.access import setup_roles
 from cases.services import add_document, register_case
 from decisions.models import Decision, Meeting
+from insjoriket.access import setup_roles
 from members.models import Membership
 from tests.factories import SECRET, make_organ, make_organisation, make_register
 
@@ -44,7 +44,7 @@ ANON, NOROLE, REG, SEC, ELECT, ADMIN = (
     "administratör",
 )
 ROLES = (ANON, NOROLE, REG, SEC, ELECT, ADMIN)
-# Roles that may read secret cases and handlingar (cases.access.ROLES_WITH_SECRET_ACCESS).
+# Roles that may read secret cases and handlingar (insjoriket.access.ROLES_WITH_SECRET_ACCESS).
 SECRET_ROLES = {REG, ADMIN}
 
 # --- Expected answers ------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from cases.models import (
     Register,
     RegisterCounter,
 )
+from decisions.meetings.services import NUMBER_OUT_OF_SERIES, NUMBER_TAKEN
 from decisions.models import (
     Appeal,
     Attendance,
@@ -42,7 +43,6 @@ from decisions.models import (
     StoredExtract,
     Vote,
 )
-from decisions.services import NUMBER_OUT_OF_SERIES, NUMBER_TAKEN
 from members.models import (
     Assignment,
     Contribution,

@@ -32,12 +32,12 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 
-from cases.access import setup_roles
 from cases.api import issue_token
 from cases.models import ApiToken, Case, Register
 from cases.services import close_case, register_case
-from decisions import services as meetings
+from decisions.meetings import services as meetings
 from decisions.models import Decision, Meeting
+from insjoriket.access import setup_roles
 from members.models import Organ, Person
 
 pytestmark = pytest.mark.django_db

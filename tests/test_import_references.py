@@ -7,8 +7,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from cases.access import setup_roles
 from decisions.models import Decision, DecisionLink
+from insjoriket.access import setup_roles
 
 pytestmark = pytest.mark.django_db
 

@@ -42,8 +42,8 @@ from django.urls import reverse  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from decisions import pdf  # noqa: E402
 from decisions.models import Ballot, Decision, Motion, Vote  # noqa: E402
+from decisions.publishing import pdf  # noqa: E402
 from tests import factories as f  # noqa: E402
 
 LOREM = (

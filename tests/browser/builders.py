@@ -5,7 +5,7 @@ import datetime as dt
 
 from cases.models import Case, Document, Register
 from cases.services import add_document, register_case
-from decisions import services as meetings
+from decisions.meetings import services as meetings
 from decisions.models import Decision, Meeting
 from members.models import Organ, Person
 from tests.factories import SECRET

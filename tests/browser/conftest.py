@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from cases.access import setup_roles
+from insjoriket.access import setup_roles
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("INSJORIKET_TEST_ARTIFACTS", ROOT / "test-artifacts"))

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import call_command
 
-from cases.access import can_register, can_see_secret, cases
+from cases.models import Case
+from insjoriket.access import can_register, can_see_secret
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -49,5 +50,5 @@ def test_anonymous_visitors_see_only_public_cases(registrator):
         secrecy_marked_by="Socialnämnden",
     )
 
-    assert list(cases().visible_to(AnonymousUser())) == [public]
-    assert set(cases().visible_to(registrator)) == {public, secret}
+    assert list(Case.objects.all().visible_to(AnonymousUser())) == [public]
+    assert set(Case.objects.all().visible_to(registrator)) == {public, secret}

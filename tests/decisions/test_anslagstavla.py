@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from decisions import services
-from decisions.services import Attendee
+from decisions.meetings import services
+from decisions.meetings.services import Attendee
 from tests.factories import make_organ, make_person
 
 pytestmark = pytest.mark.django_db

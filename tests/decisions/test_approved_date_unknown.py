@@ -15,9 +15,12 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from decisions import chains, dispatch, pdf, rules, services
+from decisions import rules as date_rules
+from decisions.chains import history as chain_history
 from decisions.importer import ImportFailed, import_text
+from decisions.meetings import services
 from decisions.models import Attendance, Decision, Meeting, Participation
+from decisions.publishing import dispatch, pdf
 from tests.factories import make_case, make_decision, make_meeting, make_organ, make_person
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +195,7 @@ def test_the_seeded_protocols_are_justerade_with_the_date_unknown_and_cited_ones
     # 2021 § 94, SN § 56) and the KF decisions not in the sources are not justerade.
     assert not Meeting.objects.filter(approved_on__isnull=False).exists()
     cited = Decision.objects.get(organ__code="KS", number=242)
-    assert not chains.is_justerad(cited)
+    assert not cited.is_justerad
 
 
 def test_the_seed_imports_again_unchanged_with_the_flag_in_place(seeds):
@@ -268,14 +271,14 @@ def test_an_anonymous_search_finds_a_seeded_paragraph(client, seeded_kf_128):
 
 
 def test_legal_dates_say_unknown_instead_of_a_made_up_date(seeded_kf_128):
-    dates = chains.legal_dates(seeded_kf_128, on=dt.date(2026, 1, 1))
+    dates = chain_history.legal_dates(seeded_kf_128, on=dt.date(2026, 1, 1))
 
     assert dates.approved_on is None and dates.approval_date_unknown
     assert dates.held_on == dt.date(2020, 6, 15)
     assert dates.justering_deadline == dt.date(2020, 6, 29)  # rule 1: from the meeting date
     assert dates.posting_deadline is None
     assert dates.last_appeal_day is None and dates.legal_force_on is None
-    assert dates.legal_force_status == rules.STATUS_DATES_UNKNOWN
+    assert dates.legal_force_status == date_rules.STATUS_DATES_UNKNOWN
     assert dates.enforceable is False
 
 
@@ -289,7 +292,7 @@ def test_the_decision_page_and_api_say_justerat_datum_okant(client, seeded_kf_12
     assert data["justerad"] is True
     assert data["approved_on"] is None and data["approved_date_unknown"] is True
     assert data["legal_force_on"] is None
-    assert data["legal_force_status"] == rules.STATUS_DATES_UNKNOWN
+    assert data["legal_force_status"] == date_rules.STATUS_DATES_UNKNOWN
     assert data["extract_url"]
 
 
@@ -301,7 +304,7 @@ def test_an_omedelbart_justerad_paragraph_keeps_its_known_date():
     Meeting.objects.filter(pk=meeting.pk).update(approved_date_unknown=True)
     decision = Decision.objects.select_related("meeting").get(pk=decision.pk)
 
-    dates = chains.legal_dates(decision, on=dt.date(2024, 3, 5))
+    dates = chain_history.legal_dates(decision, on=dt.date(2024, 3, 5))
 
     assert dates.approved_on == HELD_ON and not dates.approval_date_unknown
     assert dates.enforceable

@@ -8,7 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import Case, CaseLink
-from decisions import chains, rules, services
+from decisions.chains import graph as chain_graph
+from decisions.chains import rules as chain_rules
+from decisions.meetings import services
 from decisions.models import Appeal, Decision, DecisionLink
 from tests.factories import make_case, make_decision, make_meeting, make_organ
 
@@ -45,7 +47,7 @@ def test_the_harryda_chain_runs_from_vfn_through_ks_to_kf_and_back_to_2019ks742(
 ):
     start = Case.objects.get(number="2022VFN360")
     with django_assert_num_queries(1):
-        graph = chains.load_graph(case_ids=[start.pk])
+        graph = chain_graph.load_graph(case_ids=[start.pk])
 
     numbers = set(Case.objects.filter(pk__in=graph.case_ids).values_list("number", flat=True))
     assert numbers == {"2022VFN360", "2022KS554", "2019KS742"}
@@ -63,20 +65,20 @@ def test_the_harryda_chain_runs_from_vfn_through_ks_to_kf_and_back_to_2019ks742(
 
 
 def test_today_the_harryda_notice_is_withdrawn_and_the_withdrawal_is_in_force(seeds):
-    graph = chains.load_graph(case_ids=[Case.objects.get(number="2022KS554").pk])
+    graph = chain_graph.load_graph(case_ids=[Case.objects.get(number="2022KS554").pk])
     force = graph.force(dt.date(2026, 1, 1))
     notice = _decision("Härryda", "KF", 128)
     withdrawal = _harryda_kf_withdrawal()
 
-    assert force[notice.pk].status == rules.STATUS_WITHDRAWN
+    assert force[notice.pk].status == chain_rules.STATUS_WITHDRAWN
     assert force[notice.pk].ended_by == withdrawal.pk
     assert force[notice.pk].date_unknown  # the withdrawal's date is not in the sources
     assert force[withdrawal.pk].in_force
-    assert force[_decision("Härryda", "KS", 440).pk].status == rules.STATUS_PROPOSAL
+    assert force[_decision("Härryda", "KS", 440).pk].status == chain_rules.STATUS_PROPOSAL
 
 
 def test_alingsas_kf_94_is_revoked_and_the_chain_crosses_sn_ksau_and_kf(seeds):
-    graph = chains.load_graph(case_ids=[Case.objects.get(number="2023.076 SN").pk])
+    graph = chain_graph.load_graph(case_ids=[Case.objects.get(number="2023.076 SN").pk])
     kf94 = _decision("Alingsås", "KF", 94)
     labels = [node.label for node in graph.resolve().decisions]
 
@@ -86,21 +88,21 @@ def test_alingsas_kf_94_is_revoked_and_the_chain_crosses_sn_ksau_and_kf(seeds):
         "KSAU 2024-01-24 § 9",
         "KF (datum okänt) § ?",
     ]
-    assert graph.force(dt.date(2026, 1, 1))[kf94.pk].status == rules.STATUS_REVOKED
+    assert graph.force(dt.date(2026, 1, 1))[kf94.pk].status == chain_rules.STATUS_REVOKED
 
 
 def test_removing_and_adding_a_link_changes_force_at_once(seeds):
     """Status is computed from the links, never stored (issue 3)."""
     notice = _decision("Härryda", "KF", 128)
     link = DecisionLink.objects.get(target=notice, kind="withdraws")
-    assert not chains.force_of([notice.pk])[notice.pk].in_force
+    assert not chain_graph.force_of([notice.pk])[notice.pk].in_force
 
     link.delete()
-    assert chains.force_of([notice.pk])[notice.pk].in_force
+    assert chain_graph.force_of([notice.pk])[notice.pk].in_force
 
     DecisionLink.objects.create(source=_harryda_kf_withdrawal(), target=notice, kind="revokes")
-    status = chains.force_of([notice.pk])[notice.pk]
-    assert status.status == rules.STATUS_REVOKED
+    status = chain_graph.force_of([notice.pk])[notice.pk]
+    assert status.status == chain_rules.STATUS_REVOKED
 
 
 def test_a_court_annulment_ends_force_from_the_ruling(seeds):
@@ -115,16 +117,16 @@ def test_a_court_annulment_ends_force_from_the_ruling(seeds):
         outcome="annulled",
         final=True,
     )
-    before = chains.force_of([kf94.pk], on=dt.date(2021, 11, 1))[kf94.pk]
-    after = chains.force_of([kf94.pk], on=dt.date(2021, 11, 2))[kf94.pk]
+    before = chain_graph.force_of([kf94.pk], on=dt.date(2021, 11, 1))[kf94.pk]
+    after = chain_graph.force_of([kf94.pk], on=dt.date(2021, 11, 2))[kf94.pk]
 
     assert before.in_force
-    assert after.status == rules.STATUS_ANNULLED
+    assert after.status == chain_rules.STATUS_ANNULLED
     assert after.ended_by.court_case_number == "1234-21"
 
 
 def test_revoking_a_revocation_does_not_reinstate_the_original():
-    """Decided in rules.in_force: an upphävande takes effect when made."""
+    """Decided in chain_rules.in_force: an upphävande takes effect when made."""
     organ = make_organ(code="KF", name="Kommunfullmäktige")
     original = make_decision(meeting=make_meeting(organ=organ, held_on=dt.date(2020, 1, 10)))
     revocation = make_decision(meeting=make_meeting(organ=organ, held_on=dt.date(2021, 1, 10)))
@@ -132,10 +134,10 @@ def test_revoking_a_revocation_does_not_reinstate_the_original():
     DecisionLink.objects.create(source=revocation, target=original, kind="revokes")
     DecisionLink.objects.create(source=undo, target=revocation, kind="revokes")
 
-    force = chains.force_of([original.pk, revocation.pk, undo.pk], on=dt.date(2023, 1, 1))
+    force = chain_graph.force_of([original.pk, revocation.pk, undo.pk], on=dt.date(2023, 1, 1))
 
-    assert force[original.pk].status == rules.STATUS_REVOKED
-    assert force[revocation.pk].status == rules.STATUS_REVOKED
+    assert force[original.pk].status == chain_rules.STATUS_REVOKED
+    assert force[revocation.pk].status == chain_rules.STATUS_REVOKED
     assert force[undo.pk].in_force
 
 
@@ -148,7 +150,7 @@ def test_the_chain_query_crosses_organisations_and_ends_on_a_cycle(django_assert
     DecisionLink.objects.create(source=c, target=a, kind="proposes")  # a bad link in the data
 
     with django_assert_num_queries(1):
-        graph = chains.load_graph(decision_ids=[a.pk])
+        graph = chain_graph.load_graph(decision_ids=[a.pk])
 
     assert set(graph.nodes) == {a.pk, b.pk, c.pk}
     assert graph.resolve().errors  # reported, not raised
@@ -166,9 +168,9 @@ def test_force_of_many_decisions_is_one_query_and_amendments_in_a_cycle_can_be_s
     DecisionLink.objects.create(source=c, target=a, kind="revokes")
 
     with pytest.raises(ValueError):
-        chains.force_of([a.pk, b.pk], on=dt.date(2025, 1, 1))
+        chain_graph.force_of([a.pk, b.pk], on=dt.date(2025, 1, 1))
     with django_assert_num_queries(1):
-        force = chains.force_of([a.pk, b.pk], on=dt.date(2025, 1, 1), cycle_as_unlinked=True)
+        force = chain_graph.force_of([a.pk, b.pk], on=dt.date(2025, 1, 1), cycle_as_unlinked=True)
 
     # The members pages' fallback: every decision as it stands, the revocation set aside too.
     assert set(force) == {a.pk, b.pk}
@@ -182,7 +184,7 @@ def test_linked_cases_without_decisions_are_part_of_the_chain():
     CaseLink.objects.create(from_case=first, to_case=second)
     CaseLink.objects.create(from_case=third, to_case=second)
 
-    graph = chains.load_graph(case_ids=[first.pk])
+    graph = chain_graph.load_graph(case_ids=[first.pk])
 
     assert set(graph.case_ids) == {first.pk, second.pk, third.pk}
 
@@ -200,7 +202,7 @@ def test_one_query_whatever_the_chain_length(length, django_assert_num_queries):
         previous = decision
 
     with django_assert_num_queries(1):
-        graph = chains.load_graph(case_ids=[case.pk])
+        graph = chain_graph.load_graph(case_ids=[case.pk])
     assert len(graph.nodes) == length
     assert all(status.in_force for status in graph.force(dt.date(2030, 1, 1)).values())
 
@@ -211,7 +213,7 @@ def test_a_reference_is_resolved_when_the_decision_is_registered():
     link = DecisionLink.objects.create(
         source=later, kind="revokes", target_reference="KF 2024-03-04 § 1"
     )
-    graph = chains.load_graph(decision_ids=[later.pk])
+    graph = chain_graph.load_graph(decision_ids=[later.pk])
     assert [row.target_reference for row in graph.references] == ["KF 2024-03-04 § 1"]
 
     meeting = services.plan_meeting(organ=organ, held_on=dt.date(2024, 3, 4))
@@ -220,7 +222,7 @@ def test_a_reference_is_resolved_when_the_decision_is_registered():
     link.refresh_from_db()
     assert link.target_id == cited.pk
     assert link.target_reference == "KF 2024-03-04 § 1"  # the source's words are kept
-    assert not chains.force_of([cited.pk], on=dt.date(2025, 7, 1))[cited.pk].in_force
+    assert not chain_graph.force_of([cited.pk], on=dt.date(2025, 7, 1))[cited.pk].in_force
 
 
 def test_a_reference_is_not_resolved_to_another_organ_or_date():
@@ -256,7 +258,7 @@ def test_a_reference_is_not_resolved_to_another_organ_or_date():
 )
 def test_reference_matching(reference, expected):
     assert (
-        chains.reference_matches(
+        chain_graph.reference_matches(
             reference,
             organ_names=("KF", "Kommunfullmäktige"),
             held_on=dt.date(2020, 6, 15),

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases import services as case_services
-from cases.access import setup_roles
 from cases.models import Document
-from decisions import dispatch, services
-from decisions.services import Attendee
+from decisions.meetings import services
+from decisions.meetings.services import Attendee
+from decisions.publishing import dispatch
+from insjoriket.access import setup_roles
 from tests.factories import make_case, make_organ, make_person, make_register
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from decisions import pdf, services
 from decisions.importer import ImportFailed, import_text
+from decisions.meetings import services
+from decisions.meetings.services import Attendee
 from decisions.models import (
     Attendance,
     Ballot,
@@ -34,7 +35,7 @@ from decisions.models import (
     Reservation,
     Vote,
 )
-from decisions.services import Attendee
+from decisions.publishing import pdf
 from tests.factories import make_organ, make_person
 
 pytestmark = pytest.mark.django_db
@@ -376,7 +377,7 @@ def test_justering_closes_the_protocol_it_was_written_in(justerat):
     """approve_minutes wrote the justerare and the date; the protocol is then justerat."""
     assert justerat.meeting.approved_on == APPROVED_ON
     assert list(justerat.meeting.approvers.order_by("name")) == justerat.people[:2]
-    assert services.is_decision_approved(Decision.objects.get(pk=justerat.decision.pk))
+    assert Decision.objects.get(pk=justerat.decision.pk).is_justerad
 
 
 def test_saving_an_unchanged_justerad_row_is_allowed(justerat):

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from decisions import services
+from decisions.meetings import services
+from decisions.meetings.services import Attendee
 from decisions.models import Attendance, Ballot, Decision
-from decisions.services import Attendee
 from tests.factories import make_case, make_organ, make_person
 
 pytestmark = pytest.mark.django_db

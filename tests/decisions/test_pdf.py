@@ -14,7 +14,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cases.models import Case
-from decisions import pdf
 from decisions.models import (
     Attendance,
     Ballot,
@@ -26,6 +25,7 @@ from decisions.models import (
     StoredExtract,
     Vote,
 )
+from decisions.publishing import pdf
 from tests.factories import (
     make_case,
     make_decision,

@@ -16,7 +16,7 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
-from decisions import pdf
+from decisions.publishing import pdf
 from tests.decisions.test_pdf import KF_BALLOTS, _approve, build_kf_128, build_ksau_9
 from tests.factories import make_decision, make_meeting
 

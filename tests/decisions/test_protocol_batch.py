@@ -22,9 +22,11 @@ from django.db import connections
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cases.access import setup_roles
-from decisions import secretary_forms, secretary_views, tasks
+from decisions.meetings import forms as secretary_forms
 from decisions.models import Decision, Meeting, ProtocolBatch
+from decisions.publishing import tasks
+from decisions.views import batches
+from insjoriket.access import setup_roles
 from insjoriket.celery import app as celery_app
 from tests.factories import make_decision, make_meeting, make_organ
 
@@ -221,12 +223,12 @@ def test_broker_down_gives_503_and_no_queued_batch(secretary, year_of_protocols,
     assert time.monotonic() - started < 15  # gives up, does not hang the request
     assert response.status_code == 503
     html = response.content.decode()
-    assert secretary_views.BROKER_DOWN in html
+    assert batches.BROKER_DOWN in html
     assert 'value="2024"' in html  # the form keeps what was typed
-    assert not ProtocolBatch.objects.filter(status__in=secretary_views.PENDING).exists()
+    assert not ProtocolBatch.objects.filter(status__in=batches.PENDING).exists()
     failed = ProtocolBatch.objects.get()
     assert failed.status == ProtocolBatch.Status.FAILED
-    assert failed.error == secretary_views.BROKER_DOWN
+    assert failed.error == batches.BROKER_DOWN
 
 
 # --- access ------------------------------------------------------------------------------------

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from decisions import rules
-from decisions.rules import (
+from decisions.chains import citation_rules
+from decisions.chains import rules as chain_rules
+from decisions.chains.citation_rules import (
+    RegisteredDecision,
+    check_citation,
+    organ_stem,
+    parse_citations,
+)
+from decisions.chains.rules import (
     AMENDS,
     PROPOSES,
     REFERS_BACK,
@@ -16,13 +23,9 @@ from decisions.rules import (
     Annulment,
     DecisionNode,
     Link,
-    RegisteredDecision,
-    check_citation,
     check_link,
     has_competence,
     in_force,
-    organ_stem,
-    parse_citations,
     resolve_chain,
 )
 
@@ -76,7 +79,7 @@ def test_a_later_assembly_decision_may_revoke_its_own_earlier_decision():
 
 
 def test_a_decision_cannot_be_linked_to_itself():
-    assert check_link(source=KF_94, target=KF_94, kind=REVOKES) == [rules.LINK_TO_ITSELF]
+    assert check_link(source=KF_94, target=KF_94, kind=REVOKES) == [chain_rules.LINK_TO_ITSELF]
 
 
 def test_a_link_that_closes_a_cycle_of_proposals_is_refused():
@@ -85,7 +88,7 @@ def test_a_link_that_closes_a_cycle_of_proposals_is_refused():
 
     errors = check_link(source=c, target=a, kind=PROPOSES, links=links, nodes={2: b})
 
-    assert errors == [rules.LINK_CYCLE.format(path="A-KF #3 → A-SN #1 → A-KS #2 → A-KF #3")]
+    assert errors == [chain_rules.LINK_CYCLE.format(path="A-KF #3 → A-SN #1 → A-KS #2 → A-KF #3")]
 
 
 def test_a_cycle_is_found_over_links_of_different_kinds():
@@ -108,7 +111,7 @@ def test_a_proposal_cannot_be_dated_after_the_decision_it_proposes():
     )
 
     assert errors == [
-        rules.LINK_PROPOSAL_AFTER_DECISION.format(
+        chain_rules.LINK_PROPOSAL_AFTER_DECISION.format(
             source_date="2023-11-14", target_date="2023-06-01"
         )
     ]
@@ -121,8 +124,8 @@ def test_a_decision_cannot_act_on_a_later_decision(kind):
     )
 
     assert errors == [
-        rules.LINK_BEFORE_TARGET.format(
-            verb=rules._VERBS[kind], source_date="2020-01-01", target_date="2021-05-26"
+        chain_rules.LINK_BEFORE_TARGET.format(
+            verb=chain_rules._VERBS[kind], source_date="2020-01-01", target_date="2021-05-26"
         )
     ]
 
@@ -179,19 +182,19 @@ def test_competence_is_the_same_organ_or_one_above_it(acting, over, allowed):
 def test_a_namnd_may_not_revoke_a_decision_of_the_assembly():
     errors = check_link(source=node(5, "A-SN", D(2024, 1, 1)), target=KF_94, kind=REVOKES)
 
-    assert errors == [rules.LINK_NO_COMPETENCE.format(verb="upphäva")]
+    assert errors == [chain_rules.LINK_NO_COMPETENCE.format(verb="upphäva")]
 
 
 def test_a_decision_may_not_amend_a_decision_of_another_organisation():
     errors = check_link(source=node(5, "H-KF", D(2024, 1, 1)), target=KF_94, kind=AMENDS)
 
-    assert errors == [rules.LINK_ACROSS_ORGANISATIONS.format(verb="ändra")]
+    assert errors == [chain_rules.LINK_ACROSS_ORGANISATIONS.format(verb="ändra")]
 
 
 def test_a_proposal_cannot_revoke_a_decision():
     errors = check_link(source=KSAU_9, target=node(9, "A-KSAU", D(2023, 1, 1)), kind=REVOKES)
 
-    assert errors == [rules.LINK_FROM_PROPOSAL.format(verb="upphäva")]
+    assert errors == [chain_rules.LINK_FROM_PROPOSAL.format(verb="upphäva")]
 
 
 def test_referring_back_needs_no_competence_check():
@@ -215,9 +218,9 @@ def test_a_revocation_ends_force_from_the_revoking_decisions_date():
     before = force(chain, ALINGSAS_LINKS, D(2024, 2, 25))[KF_94.id]
     on_the_day = force(chain, ALINGSAS_LINKS, D(2024, 2, 26))[KF_94.id]
 
-    assert before.in_force and before.status == rules.STATUS_IN_FORCE
+    assert before.in_force and before.status == chain_rules.STATUS_IN_FORCE
     assert not on_the_day.in_force
-    assert on_the_day.status == rules.STATUS_REVOKED
+    assert on_the_day.status == chain_rules.STATUS_REVOKED
     assert on_the_day.ended_by == KF_REVOKES.id
     assert on_the_day.how == REVOKES
     assert on_the_day.ended_on == D(2024, 2, 26)
@@ -226,7 +229,7 @@ def test_a_revocation_ends_force_from_the_revoking_decisions_date():
 def test_a_decision_is_not_in_force_before_it_is_taken():
     status = force([KF_94], [], D(2021, 5, 25))[KF_94.id]
 
-    assert status.status == rules.STATUS_NOT_YET_TAKEN
+    assert status.status == chain_rules.STATUS_NOT_YET_TAKEN
     assert not status.in_force
 
 
@@ -236,7 +239,7 @@ def test_a_withdrawal_ends_force_and_is_shown_as_such():
 
     status = force([notice, withdrawal], [Link(2, 1, WITHDRAWS)], D(2023, 2, 1))[1]
 
-    assert status.status == rules.STATUS_WITHDRAWN
+    assert status.status == chain_rules.STATUS_WITHDRAWN
     assert status.ended_by == 2
 
 
@@ -248,9 +251,9 @@ def test_revoking_a_revocation_does_not_reinstate_the_original():
 
     statuses = force([original, revocation, revocation_of_revocation], links, D(2024, 1, 1))
 
-    assert statuses[1].status == rules.STATUS_REVOKED
+    assert statuses[1].status == chain_rules.STATUS_REVOKED
     assert statuses[1].ended_by == 2
-    assert statuses[2].status == rules.STATUS_REVOKED
+    assert statuses[2].status == chain_rules.STATUS_REVOKED
     assert statuses[3].in_force
 
 
@@ -265,7 +268,7 @@ def test_an_amendment_loses_effect_with_the_decision_it_amends_when_that_is_revo
 
     assert before[1].in_force and before[1].amended_by == (2,)
     assert before[2].in_force
-    assert after[2].status == rules.STATUS_LAPSED_WITH_AMENDED
+    assert after[2].status == chain_rules.STATUS_LAPSED_WITH_AMENDED
     assert after[2].ended_by == 1
     assert after[2].ended_on == D(2023, 6, 1)
 
@@ -279,7 +282,7 @@ def test_an_amendment_of_an_amendment_lapses_down_the_chain():
 
     statuses = force([original, amendment, second, revocation], links, D(2023, 1, 1))
 
-    assert statuses[3].status == rules.STATUS_LAPSED_WITH_AMENDED
+    assert statuses[3].status == chain_rules.STATUS_LAPSED_WITH_AMENDED
     assert statuses[3].ended_on == D(2023, 1, 1)
 
 
@@ -311,9 +314,9 @@ def test_a_court_annulment_ends_force_from_the_ruling_date():
     after = force([KF_94], [], D(2021, 10, 4), [annulment])[KF_94.id]
 
     assert before.in_force
-    assert after.status == rules.STATUS_ANNULLED
+    assert after.status == chain_rules.STATUS_ANNULLED
     assert after.ended_by == annulment
-    assert after.how == rules.ENDED_BY_ANNULMENT
+    assert after.how == chain_rules.ENDED_BY_ANNULMENT
     assert after.ended_on == D(2021, 10, 4)
 
 
@@ -325,9 +328,9 @@ def test_annulling_the_revoking_decision_puts_the_revoked_one_back_in_force_from
     during = force(chain, links, D(2024, 9, 1), [annulment])
     after = force(chain, links, D(2024, 9, 2), [annulment])
 
-    assert during[KF_94.id].status == rules.STATUS_REVOKED
+    assert during[KF_94.id].status == chain_rules.STATUS_REVOKED
     assert after[KF_94.id].in_force
-    assert after[KF_REVOKES.id].status == rules.STATUS_ANNULLED
+    assert after[KF_REVOKES.id].status == chain_rules.STATUS_ANNULLED
 
 
 def test_a_decision_with_an_unknown_date_is_in_force_unless_ended():
@@ -344,7 +347,7 @@ def test_a_revocation_with_an_unknown_date_ends_force_at_an_unknown_date():
 
     status = force([KF_94, revocation], [Link(5, KF_94.id, REVOKES)], D(2024, 1, 1))[KF_94.id]
 
-    assert status.status == rules.STATUS_REVOKED
+    assert status.status == chain_rules.STATUS_REVOKED
     assert status.ended_on is None
     assert status.date_unknown
 
@@ -372,9 +375,9 @@ def test_proposals_do_not_change_force():
 def test_a_proposal_is_never_in_force_itself():
     statuses = force([SN_56, KSAU_9], [Link(2, 3, PROPOSES)], D(2030, 1, 1))
 
-    assert statuses[SN_56.id].status == rules.STATUS_PROPOSAL
+    assert statuses[SN_56.id].status == chain_rules.STATUS_PROPOSAL
     assert not statuses[SN_56.id].in_force
-    assert statuses[KSAU_9.id].status == rules.STATUS_PROPOSAL
+    assert statuses[KSAU_9.id].status == chain_rules.STATUS_PROPOSAL
 
 
 def test_a_revokes_link_from_a_proposal_does_not_end_force():
@@ -440,7 +443,7 @@ def test_a_cycle_in_the_chain_is_reported_not_raised():
     chain = resolve_chain(nodes=[a, b, c], links=links, start_id=1)
 
     assert chain.cycle == (1, 2, 3, 1)
-    assert chain.errors == (rules.CHAIN_CYCLE.format(path="A → B → C → A"),)
+    assert chain.errors == (chain_rules.CHAIN_CYCLE.format(path="A → B → C → A"),)
     assert len(chain.decisions) == 3
 
 
@@ -536,13 +539,13 @@ def test_the_ksau_text_citing_paragraph_94_of_2023_is_flagged_against_the_2021_r
 
     check = check_citation(first, ALINGSAS_REGISTER)
 
-    assert check.status == rules.CITATION_MISMATCH
+    assert check.status == citation_rules.CITATION_MISMATCH
     assert check.decision_id == 1
     assert check.fields == ("date",)
     assert check.warnings == (
         "datumet i texten (2023-05-26) stämmer inte med registret (2021-05-26)",
     )
-    assert check_citation(second, ALINGSAS_REGISTER).status == rules.CITATION_MATCH
+    assert check_citation(second, ALINGSAS_REGISTER).status == citation_rules.CITATION_MATCH
 
 
 def test_a_citation_that_agrees_with_the_register_matches():
@@ -550,7 +553,11 @@ def test_a_citation_that_agrees_with_the_register_matches():
 
     check = check_citation(citation, ALINGSAS_REGISTER)
 
-    assert (check.status, check.decision_id, check.warnings) == (rules.CITATION_MATCH, 1, ())
+    assert (check.status, check.decision_id, check.warnings) == (
+        citation_rules.CITATION_MATCH,
+        1,
+        (),
+    )
 
 
 def test_a_wrong_paragraph_number_is_flagged():
@@ -578,8 +585,8 @@ def test_a_citation_of_a_decision_not_in_the_register_is_reported():
 
     check = check_citation(citation, ALINGSAS_REGISTER)
 
-    assert check.status == rules.CITATION_NOT_IN_REGISTER
-    assert check.warnings == (rules.CITATION_NOT_FOUND,)
+    assert check.status == citation_rules.CITATION_NOT_IN_REGISTER
+    assert check.warnings == (citation_rules.CITATION_NOT_FOUND,)
 
 
 HARRYDA_REGISTER = [
@@ -601,21 +608,21 @@ def _seed(prefix):
 def test_the_seeded_ksau_protocol_is_flagged_where_it_cites_paragraph_94_with_the_year_2023():
     checks = [check_citation(c, ALINGSAS_REGISTER) for c in parse_citations(_seed("001"))]
 
-    flagged = [c for c in checks if c.status == rules.CITATION_MISMATCH]
+    flagged = [c for c in checks if c.status == citation_rules.CITATION_MISMATCH]
     assert len(flagged) == 2  # the ärendebeskrivning and the förslag till beslut
     assert all(c.decision_id == 1 and c.fields == ("date",) for c in flagged)
-    assert [c.citation.number for c in checks if c.status == rules.CITATION_MATCH] == [56]
+    assert [c.citation.number for c in checks if c.status == citation_rules.CITATION_MATCH] == [56]
 
 
 def test_the_seeded_social_services_report_cites_paragraph_94_correctly():
     checks = [check_citation(c, ALINGSAS_REGISTER) for c in parse_citations(_seed("002"))]
 
-    assert [(c.status, c.decision_id) for c in checks] == [(rules.CITATION_MATCH, 1)] * 2
+    assert [(c.status, c.decision_id) for c in checks] == [(citation_rules.CITATION_MATCH, 1)] * 2
 
 
 def test_every_citation_in_the_seeded_harryda_protocols_matches_the_register():
     checks = [check_citation(c, HARRYDA_REGISTER) for c in parse_citations(_seed("003"))]
 
     assert len(checks) == 7
-    assert {c.status for c in checks} == {rules.CITATION_MATCH}
+    assert {c.status for c in checks} == {citation_rules.CITATION_MATCH}
     assert {c.decision_id for c in checks} == {11, 12, 13, 14, 15}

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from decisions import rules
+from decisions import rules as date_rules
 from decisions.rules import (
     add_weeks,
     check_posting_removal,
@@ -237,7 +237,7 @@ def test_legal_force_status_on_a_date(on, appealed, final_judgment_on, annulled,
 
 
 def test_legal_force_status_of_an_unposted_decision():
-    assert legal_force_status(posted_on=None, on=D(2024, 1, 1)) == rules.STATUS_NOT_POSTED
+    assert legal_force_status(posted_on=None, on=D(2024, 1, 1)) == date_rules.STATUS_NOT_POSTED
 
 
 # --- rule 5: the anslag stays up ---------------------------------------------------------------
@@ -258,7 +258,7 @@ def test_the_anslag_may_come_down_only_after_the_last_appeal_day(removal_on, all
 def test_refusing_an_early_removal_names_the_last_appeal_day():
     message = check_posting_removal(posted_on=D(2024, 2, 7), removal_on=D(2024, 2, 28))
 
-    assert message == rules.POSTING_REMOVED_TOO_EARLY.format(last_appeal_day="2024-02-28")
+    assert message == date_rules.POSTING_REMOVED_TOO_EARLY.format(last_appeal_day="2024-02-28")
     assert check_posting_removal(posted_on=D(2024, 2, 7), removal_on=D(2024, 2, 29)) is None
 
 
@@ -273,7 +273,7 @@ def test_with_several_postings_the_window_runs_from_the_last_one():
 
 
 def test_a_decision_without_postings_has_no_posting_date():
-    with pytest.raises(ValueError, match=rules.NO_POSTINGS):
+    with pytest.raises(ValueError, match=date_rules.NO_POSTINGS):
         last_posting_date(postings=[])
 
 

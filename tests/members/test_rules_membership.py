@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from decisions.rules import REVOKES, DecisionNode, Link, in_force
+from decisions.chains.rules import REVOKES, DecisionNode, Link, in_force
 from members import rules
 from members.rules import (
     JOINED,

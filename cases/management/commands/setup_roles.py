@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from cases.access import setup_roles
+from insjoriket.access import setup_roles
 
 
 class Command(BaseCommand):

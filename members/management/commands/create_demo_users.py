@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.access import ELECTED, REGISTRATOR, SECRETARY, setup_roles
+from insjoriket.access import ELECTED, REGISTRATOR, SECRETARY, setup_roles
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "insjoriket-demo"  # noqa: S105 - a local demo login, printed on purpose

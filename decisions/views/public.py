@@ -9,10 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import render
 
-from decisions import rules
+from decisions import rules as date_rules
 from decisions.models import Meeting
 
 ARCHIVE_PER_PAGE = 50
@@ -28,39 +27,18 @@ class Posting:
 
 
 def _posting(meeting: Meeting) -> Posting:
-    last = rules.last_appeal_day(posted_on=meeting.posted_on)
+    last = date_rules.last_appeal_day(posted_on=meeting.posted_on)
     return Posting(meeting, last, last + dt.timedelta(days=1))
 
 
-def _posted_meetings():
-    """Posted, justerade protocols with organ and organisation (one query)."""
-    return Meeting.objects.select_related("organ", "organ__organisation").filter(
-        posted_on__isnull=False, approved_on__isnull=False
-    )
-
-
-def on_board(*, today: dt.date):
-    """Protocols on the anslagstavla ``today``: posted on or before it, not yet taken down."""
-    return (
-        _posted_meetings()
-        .filter(posted_on__lte=today)
-        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=today))
+def anslagstavla(request):
+    today = date_rules.today()
+    meetings = (
+        Meeting.objects.on_board(today)
+        .select_related("organ", "organ__organisation")
         .order_by("-posted_on", "organ__name", "-id")
     )
-
-
-def taken_down(*, today: dt.date):
-    """Protocols whose anslag has been taken down (the archive)."""
-    return (
-        _posted_meetings()
-        .filter(removed_on__lte=today)
-        .order_by("-removed_on", "-posted_on", "organ__name", "-id")
-    )
-
-
-def anslagstavla(request):
-    today = rules.today()
-    postings = [_posting(m) for m in on_board(today=today)]
+    postings = [_posting(m) for m in meetings]
     return render(
         request,
         "decisions/public/anslagstavla.html",
@@ -69,8 +47,13 @@ def anslagstavla(request):
 
 
 def anslagstavla_archive(request):
-    today = rules.today()
-    page = Paginator(taken_down(today=today), ARCHIVE_PER_PAGE).get_page(request.GET.get("sida"))
+    today = date_rules.today()
+    meetings = (
+        Meeting.objects.taken_down(today)
+        .select_related("organ", "organ__organisation")
+        .order_by("-removed_on", "-posted_on", "organ__name", "-id")
+    )
+    page = Paginator(meetings, ARCHIVE_PER_PAGE).get_page(request.GET.get("sida"))
     postings = [_posting(m) for m in page.object_list]
     return render(
         request,

@@ -1,11 +1,11 @@
 """Citations of decisions in the texts of §§, checked against the register.
 
 A text that cites "Kommunfullmäktige … den 26 maj 2023, § 94" is parsed by
-``rules.parse_citations`` and compared by ``rules.check_citation`` with the decisions of the
-citing decision's own organisation (a kommun's texts cite its own organs). A citation that
-matches is shown as a reference to that decision; one whose date, organ or § disagrees with
-the register is a warning on the decision page and in the secretary's list. Citations are
-computed from the texts on every read, never stored.
+``citation_rules.parse_citations`` and compared by ``citation_rules.check_citation`` with
+the decisions of the citing decision's own organisation (a kommun's texts cite its own
+organs). A citation that matches is shown as a reference to that decision; one whose date,
+organ or § disagrees with the register is a warning on the decision page and in the
+secretary's list. Citations are computed from the texts on every read, never stored.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from decisions import rules
+from decisions.chains import citation_rules
 from decisions.models import Decision
 
 TEXT_FIELDS = ("description", "preparation", "procedure", "decision_text", "basis")
@@ -27,25 +27,25 @@ class CheckedCitation:
     """A citation in ``decision_id``'s texts and what the register says of it."""
 
     decision_id: int
-    check: rules.CitationCheck
+    check: citation_rules.CitationCheck
     target_label: str = ""
 
     @property
     def is_warning(self) -> bool:
-        return self.check.status != rules.CITATION_MATCH
+        return self.check.status != citation_rules.CITATION_MATCH
 
     @property
     def message(self) -> str:
         return "; ".join(self.check.warnings)
 
 
-def citations_in(decision: Decision) -> list[rules.Citation]:
+def citations_in(decision: Decision) -> list[citation_rules.Citation]:
     """The distinct decisions cited in ``decision``'s texts (the same organ, date and § once)."""
     seen: set[tuple[str, object, int]] = set()
-    found: list[rules.Citation] = []
+    found: list[citation_rules.Citation] = []
     for name in TEXT_FIELDS:
-        for citation in rules.parse_citations(getattr(decision, name) or ""):
-            key = (rules.organ_stem(citation.organ), citation.date, citation.number)
+        for citation in citation_rules.parse_citations(getattr(decision, name) or ""):
+            key = (citation_rules.organ_stem(citation.organ), citation.date, citation.number)
             if key in seen:
                 continue
             seen.add(key)
@@ -62,10 +62,10 @@ def register_pool(organisation_ids: Iterable[int], *, numbers=(), dates=()) -> d
     rows = query.values_list(
         "id", "number", "meeting__held_on", "organ__code", "organ__name", "organ__organisation_id"
     )
-    pool: dict[int, list[rules.RegisteredDecision]] = defaultdict(list)
+    pool: dict[int, list[citation_rules.RegisteredDecision]] = defaultdict(list)
     for pk, number, held_on, code, name, organisation_id in rows:
         pool[organisation_id].append(
-            rules.RegisteredDecision(
+            citation_rules.RegisteredDecision(
                 decision_id=pk, number=number, date=held_on, organ_names=(name, code)
             )
         )
@@ -73,7 +73,7 @@ def register_pool(organisation_ids: Iterable[int], *, numbers=(), dates=()) -> d
 
 
 def check_decision(
-    decision: Decision, pool: dict[int, list[rules.RegisteredDecision]]
+    decision: Decision, pool: dict[int, list[citation_rules.RegisteredDecision]]
 ) -> list[CheckedCitation]:
     """Every citation in ``decision``'s texts, checked against ``pool`` (by organisation).
     ``decision.organ`` must be loaded."""
@@ -83,13 +83,13 @@ def check_decision(
     by_id = {c.decision_id: c for c in candidates}
     checked = []
     for citation in citations_in(decision):
-        check = rules.check_citation(citation, candidates)
+        check = citation_rules.check_citation(citation, candidates)
         target = by_id.get(check.decision_id)
         checked.append(CheckedCitation(decision.pk, check, label_of(target) if target else ""))
     return checked
 
 
-def label_of(candidate: rules.RegisteredDecision) -> str:
+def label_of(candidate: citation_rules.RegisteredDecision) -> str:
     """``KF 2021-05-26 § 94`` for a decision of the pool."""
     code = candidate.organ_names[-1] if candidate.organ_names else ""
     when = candidate.date.isoformat() if candidate.date else "(datum okänt)"

@@ -2,7 +2,7 @@
 definite forms, plurals, compounds, å/ä/ö and diarienummer variants.
 
 Plain ``plainto_tsquery('swedish', …)`` with an exact ``number_key`` match is the baseline;
-``cases.search`` must find every expected hit among its first three and beat the baseline.
+``decisions.search`` must find every expected hit among its first three and beat the baseline.
 """
 
 import datetime as dt
@@ -12,8 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
 from cases.models import normalise_number
-from cases.search import search
 from cases.services import add_document, import_case, register_case
+from decisions.search import search
 from tests.factories import make_decision, make_meeting, make_organ, make_register
 
 TOP = 3

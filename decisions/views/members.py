@@ -1,6 +1,6 @@
 """The förbund page and the member pages: membership over time (RULES.md 34–36) and
 contributions (rule 33). Read-only and public: membership of a samordningsförbund is public;
-titles of §§ whose protocol is not yet justerat are shown only to staff (cases.access)."""
+titles of §§ whose protocol is not yet justerat are shown only to staff (insjoriket.access)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cases.access import can_see_unapproved_decisions
-from decisions import rules as decision_rules
-from members import queries
+from decisions import rules as date_rules
+from decisions.chains import membership
+from insjoriket.access import can_see_unapproved_decisions
+from members import contributions
 from members.models import Organisation
 
 # --------------------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ def _fmt(d: dt.date | None) -> str:
     return d.isoformat() if d else _("okänt")
 
 
-def period_text(period: queries.PeriodRow) -> str:
+def period_text(period: membership.PeriodRow) -> str:
     """A period in words, as the chart's <title> and the table give it."""
     start = _fmt(period.start) if period.start else _("början av tidslinjen")
     if period.start_is_latest:
@@ -126,13 +127,13 @@ def period_text(period: queries.PeriodRow) -> str:
 
 def how_text(how: str) -> str:
     return {
-        queries.ENDED_REVOKED: _("upphävd"),
-        queries.ENDED_WITHDRAWN: _("återkallad"),
-        queries.ENDED_ANNULLED: _("upphävd av domstol"),
+        membership.ENDED_REVOKED: _("upphävd"),
+        membership.ENDED_WITHDRAWN: _("återkallad"),
+        membership.ENDED_ANNULLED: _("upphävd av domstol"),
     }.get(how, _("återkallad"))
 
 
-def chart_years(states: list[queries.MemberState], *, federation: Organisation | None, today):
+def chart_years(states: list[membership.MemberState], *, federation: Organisation | None, today):
     years = [today.year]
     if federation is not None and federation.formed_on:
         years.append(federation.formed_on.year)
@@ -147,7 +148,7 @@ def chart_years(states: list[queries.MemberState], *, federation: Organisation |
 
 
 def build_chart(
-    states: list[queries.MemberState],
+    states: list[membership.MemberState],
     *,
     today: dt.date,
     federation: Organisation | None = None,
@@ -212,7 +213,7 @@ def build_chart(
     )
 
 
-def chart_description(states: list[queries.MemberState]) -> str:
+def chart_description(states: list[membership.MemberState]) -> str:
     """The chart's <desc>: every membership's periods in one paragraph."""
     parts = []
     for state in states:
@@ -227,8 +228,8 @@ def chart_description(states: list[queries.MemberState]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _states(memberships, *, today, request) -> list[queries.MemberState]:
-    return queries.member_states(
+def _states(memberships, *, today, request) -> list[membership.MemberState]:
+    return membership.member_states(
         list(memberships),
         on=today,
         may_see_unapproved=can_see_unapproved_decisions(request.user),
@@ -247,12 +248,12 @@ def federation_detail(request, org_id: int):
     """A förbund: each member's timeline and status today, and the contributions per year
     with rule 33's check."""
     federation = get_object_or_404(Organisation, pk=org_id, kind=Organisation.Kind.FEDERATION)
-    today = decision_rules.today()
-    memberships = queries.memberships_for_pages().filter(federation=federation)
+    today = date_rules.today()
+    memberships = membership.memberships_for_pages().filter(federation=federation)
     states = _states(memberships, today=today, request=request)
     states.sort(key=lambda s: (_kind_order(s.member), s.member.name))
     chart = build_chart(states, today=today, federation=federation)
-    table = queries.contribution_table(queries.contributions_of(federation))
+    table = contributions.contribution_table(contributions.contributions_of(federation))
     return render(
         request,
         "members/federation_detail.html",
@@ -279,8 +280,8 @@ def _kind_order(org: Organisation) -> int:
 @require_GET
 def member_list(request):
     """Every organisation that is or was a member of a förbund, with its status today."""
-    today = decision_rules.today()
-    memberships = queries.memberships_for_pages().order_by("member__name", "federation__name")
+    today = date_rules.today()
+    memberships = membership.memberships_for_pages().order_by("member__name", "federation__name")
     states = _states(memberships, today=today, request=request)
     return render(request, "members/member_list.html", {"states": states, "today": today})
 
@@ -290,8 +291,8 @@ def member_detail(request, org_id: int):
     """One organisation's memberships: timeline, events with the decisions behind them,
     the notice's exit date, and its contributions."""
     organisation = get_object_or_404(Organisation, pk=org_id)
-    today = decision_rules.today()
-    memberships = queries.memberships_for_pages().filter(member=organisation)
+    today = date_rules.today()
+    memberships = membership.memberships_for_pages().filter(member=organisation)
     states = _states(memberships, today=today, request=request)
     if not states:
         raise Http404(_("Organisationen är inte medlem i något förbund."))
@@ -301,11 +302,11 @@ def member_detail(request, org_id: int):
         federation=states[0].membership.federation,
         label_of=lambda s: s.membership.federation.short_name or s.membership.federation.name,
     )
-    contributions = list(
+    paid = list(
         organisation.contributions.select_related("federation").order_by("federation", "year")
     )
-    for contribution in contributions:
-        contribution.amount_kr = queries.format_kr(contribution.amount)
+    for contribution in paid:
+        contribution.amount_kr = contributions.format_kr(contribution.amount)
     return render(
         request,
         "members/member_detail.html",
@@ -315,6 +316,6 @@ def member_detail(request, org_id: int):
             "states": states,
             "chart": chart,
             "chart_desc": chart_description(states),
-            "contributions": contributions,
+            "contributions": paid,
         },
     )

@@ -15,33 +15,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import DatabaseError, transaction
-from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.db import DatabaseError
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from kombu.exceptions import OperationalError as BrokerError
 
-from decisions import dispatch, rules, services, tasks
-from decisions import secretary_forms as forms
+from decisions import rules as date_rules
+from decisions.meetings import forms as forms
+from decisions.meetings import services
 from decisions.models import (
     Attendance,
     Decision,
     Meeting,
-    Motion,
-    Participation,
-    ProtocolBatch,
-    Vote,
-    justerad_q,
 )
+from decisions.publishing import dispatch
 from members.models import Person
 
 logger = logging.getLogger(__name__)
 MEETINGS_PER_PAGE = 25
-SERVING_ROLES = (Attendance.Role.MEMBER, Attendance.Role.SERVING_SUBSTITUTE)
 SAVE_FAILED = (
     "Ändringen kunde inte sparas eftersom databasen nekade den. Ladda om sidan och försök igen."
 )
@@ -111,71 +104,12 @@ def _refuse(request, error, redirect_to: str):
 # --- reads ----------------------------------------------------------------------------------
 
 
-def _meetings_for_list():
-    """The meeting list: organ and organisation per row, the number of §§ as an annotation."""
-    return Meeting.objects.select_related("organ", "organ__organisation").annotate(
-        decision_count=Count("decisions")
-    )
-
-
-def _meeting_for_page(meeting_id: int) -> Meeting:
-    """The meeting page: organ, närvaro with persons, justerare, and the §§ with their ärende
-    and counts of yrkanden, voteringar and reservationer (constant queries)."""
-    decisions = (
-        Decision.objects.select_related("case")
-        .annotate(
-            motion_count=Count("motions", distinct=True),
-            reservation_count=Count("reservations", distinct=True),
-            **services.approval_annotations(),
-        )
-        .order_by("number", "id")
-    )
-    return get_object_or_404(
-        Meeting.objects.select_related("organ", "organ__organisation").prefetch_related(
-            Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
-            "approvers",
-            Prefetch("decisions", queryset=decisions),
-        ),
-        pk=meeting_id,
-    )
-
-
-def _decision_for_page(decision_id: int) -> Decision:
-    """The § page: meeting, organ, ärende, deltagare, yrkanden with instämmande, voteringar with
-    their voteringslista, reservationer, jäv and rättelser."""
-    return get_object_or_404(
-        Decision.objects.select_related(
-            "meeting", "meeting__organ", "meeting__organ__organisation", "case"
-        ).prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("person").order_by("person__name"),
-            ),
-            Prefetch(
-                "motions",
-                queryset=Motion.objects.select_related("mover").prefetch_related("supporters"),
-            ),
-            Prefetch(
-                "votes",
-                queryset=Vote.objects.prefetch_related("ballots__person"),
-            ),
-            "reservations__person",
-            "recusals__person",
-            "corrections",
-        ),
-        pk=decision_id,
-    )
-
-
 def _participant_people(decision: Decision):
     return Person.objects.filter(participations__decision=decision).order_by("name")
 
 
 def _meeting_people(meeting: Meeting):
-    return Person.objects.filter(
-        attendances__meeting=meeting,
-        attendances__role__in=[Attendance.Role.MEMBER, Attendance.Role.SERVING_SUBSTITUTE],
-    ).order_by("name")
+    return Person.objects.filter(attendances__in=meeting.attendances.serving()).order_by("name")
 
 
 def _use_forms(request, context: dict, forms_with_errors: dict) -> None:
@@ -196,29 +130,19 @@ def _use_forms(request, context: dict, forms_with_errors: dict) -> None:
 
 @secretary_permission("decisions.view_meeting")
 def meeting_list(request):
-    today = rules.today()
+    today = date_rules.today()
     form = forms.MeetingFilterForm(request.GET or None)
-    queryset = _meetings_for_list().order_by(
+    queryset = Meeting.objects.for_list_page().order_by(
         F("held_on").desc(nulls_last=True), "organ__name", "-id"
     )
     if form.is_bound and form.is_valid():
         if form.cleaned_data.get("organ"):
             queryset = queryset.filter(organ=form.cleaned_data["organ"])
-        status = form.cleaned_data.get("status")
-        posted = Q(posted_on__isnull=False, posted_on__lte=today, removed_on__isnull=True)
-        if status == forms.STATUS_POSTED:
-            queryset = queryset.filter(posted)
-        elif status == forms.STATUS_APPROVED:
-            queryset = queryset.filter(justerad_q()).exclude(posted)
-        elif status == forms.STATUS_UNAPPROVED:
-            queryset = queryset.filter(~justerad_q(), held_on__lte=today)
-        elif status == forms.STATUS_PLANNED:
-            queryset = queryset.filter(
-                Q(held_on__gt=today) | Q(held_on__isnull=True), ~justerad_q()
-            )
+        if form.cleaned_data.get("status"):
+            queryset = queryset.with_status(form.cleaned_data["status"], today)
     page = Paginator(queryset, MEETINGS_PER_PAGE).get_page(request.GET.get("sida"))
     for meeting in page.object_list:
-        meeting.status = forms.meeting_status(meeting, today=today)
+        meeting.shown_status = meeting.status(today)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -254,7 +178,7 @@ def meeting_plan(request):
 
 
 def _meeting_context(request, meeting: Meeting, **extra) -> dict:
-    today = rules.today()
+    today = date_rules.today()
     decisions = list(meeting.decisions.all())
     attendances = list(meeting.attendances.all())
     by_role: dict[str, list[Attendance]] = {role: [] for role, _label in Attendance.Role.choices}
@@ -262,7 +186,7 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
         by_role[a.role].append(a)
     context = {
         "meeting": meeting,
-        "status": forms.meeting_status(meeting, today=today),
+        "status": meeting.status(today),
         "decisions": decisions,
         "attendance_groups": [
             (label, by_role[role]) for role, label in Attendance.Role.choices if by_role[role]
@@ -272,9 +196,9 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
         "problems": [] if meeting.is_approved else services.approval_problems(meeting, decisions),
     }
     if meeting.approved_on:
-        context["posting_deadline"] = rules.posting_deadline(approved_on=meeting.approved_on)
+        context["posting_deadline"] = date_rules.posting_deadline(approved_on=meeting.approved_on)
     if meeting.posted_on:
-        last = rules.last_appeal_day(posted_on=meeting.posted_on)
+        last = date_rules.last_appeal_day(posted_on=meeting.posted_on)
         context["last_appeal_day"] = last
         context["may_remove_from"] = last + dt.timedelta(days=1)
     if not meeting.is_approved and meeting.year:
@@ -289,7 +213,7 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
             ),
         )
     if not meeting.is_approved:
-        people = [a.person for a in attendances if a.role in SERVING_ROLES]
+        people = [a.person for a in attendances if a.is_serving]
         context.setdefault(
             "approve_form",
             forms.ApproveForm(
@@ -315,14 +239,14 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
 
 @secretary_permission("decisions.view_meeting")
 def meeting_detail(request, meeting_id: int):
-    meeting = _meeting_for_page(meeting_id)
+    meeting = get_object_or_404(Meeting.objects.for_meeting_page(), pk=meeting_id)
     return render(
         request, "decisions/secretary/meeting_detail.html", _meeting_context(request, meeting)
     )
 
 
 def _meeting_form_failed(request, meeting_id: int, **forms_with_errors):
-    meeting = _meeting_for_page(meeting_id)
+    meeting = get_object_or_404(Meeting.objects.for_meeting_page(), pk=meeting_id)
     context = _meeting_context(request, meeting, **forms_with_errors)
     return render(request, "decisions/secretary/meeting_detail.html", context, status=400)
 
@@ -475,7 +399,7 @@ def meeting_remove_posting(request, meeting_id: int):
 
 
 def _decision_context(request, decision: Decision, **extra) -> dict:
-    approved = services.is_decision_approved(decision)
+    approved = decision.is_justerad
     participants = list(decision.participations.all())
     people = _participant_people(decision)
     context = {
@@ -495,14 +419,14 @@ def _decision_context(request, decision: Decision, **extra) -> dict:
         context.setdefault(
             "correction_form",
             forms.CorrectionForm(
-                initial={"made_by": _user_name(request.user), "made_on": rules.today()}
+                initial={"made_by": _user_name(request.user), "made_on": date_rules.today()}
             ),
         )
         if decision.case_id:
             context.setdefault(
                 "dispatch_form",
                 forms.DispatchForm(
-                    initial={"recipients": decision.sent_to, "sent_on": rules.today()}
+                    initial={"recipients": decision.sent_to, "sent_on": date_rules.today()}
                 ),
             )
     else:
@@ -517,7 +441,7 @@ def _decision_context(request, decision: Decision, **extra) -> dict:
 
 
 def _decision_page(request, decision_id: int, status: int = 200, **extra):
-    decision = _decision_for_page(decision_id)
+    decision = get_object_or_404(Decision.objects.for_secretary_page(), pk=decision_id)
     return render(
         request,
         "decisions/secretary/decision_detail.html",
@@ -543,57 +467,84 @@ def _approved_refusal(request, decision: Decision):
     return _decision_page(request, decision.pk, status=409)
 
 
-@require_POST
-@secretary_permission("decisions.change_decision")
-def decision_texts(request, decision_id: int):
+def _decision_action(
+    request,
+    decision_id: int,
+    form_name: str,
+    *,
+    form,
+    service,
+    arguments,
+    success,
+    when_justerad: bool = False,
+    not_justerad_message: str = "",
+):
+    """The one shape of a POST on the § page: load the §, refuse a write that its justering
+    state does not allow (rule 9: most writes only before justering; rättelse and expediering
+    only after), validate ``form(decision)``, call ``service`` with ``arguments(cleaned_data)``
+    and on success show ``success(result, cleaned_data)`` and go back to the § page; on a
+    refusal show the page again (400) with the form and what was typed."""
     decision = _decision_or_404(decision_id)
-    if services.is_decision_approved(decision):
+    if decision.is_justerad and not when_justerad:
         return _approved_refusal(request, decision)
-    form = forms.DecisionTextsForm(request.POST, instance=decision)
-    if form.is_valid():
-        ok, _result = _call(
-            form,
-            services.update_decision_texts,
+    if when_justerad and not decision.is_justerad:
+        messages.error(request, not_justerad_message.format(label=decision.label))
+        return _decision_page(request, decision.pk, status=400)
+    bound = form(decision)
+    if bound.is_valid():
+        ok, result = _call(
+            bound,
+            service,
             decision=decision,
             user=request.user,
-            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            **arguments(bound.cleaned_data),
         )
         if ok:
-            messages.success(request, _("Paragrafen är sparad."))
+            messages.success(request, success(result, bound.cleaned_data))
             return redirect("secretary:decision-detail", decision.pk)
     # A ModelForm that failed has written the typed values onto ``decision`` in memory only;
     # the page reloads it from the database.
-    return _decision_page(request, decision.pk, status=400, texts_form=form)
+    return _decision_page(request, decision.pk, status=400, **{form_name: bound})
+
+
+@require_POST
+@secretary_permission("decisions.change_decision")
+def decision_texts(request, decision_id: int):
+    fields = forms.DecisionTextsForm.Meta.fields
+    return _decision_action(
+        request,
+        decision_id,
+        "texts_form",
+        form=lambda d: forms.DecisionTextsForm(request.POST, instance=d),
+        service=services.update_decision_texts,
+        arguments=lambda data: {name: data[name] for name in fields},
+        success=lambda result, data: _("Paragrafen är sparad."),
+    )
 
 
 @require_POST
 @secretary_permission("decisions.add_motion")
 def decision_motion(request, decision_id: int):
-    decision = _decision_or_404(decision_id)
-    if services.is_decision_approved(decision):
-        return _approved_refusal(request, decision)
-    form = forms.MotionForm(request.POST, people=_participant_people(decision))
-    if form.is_valid():
-        ok, _result = _call(
-            form,
-            services.add_motion,
-            decision=decision,
-            text=form.cleaned_data["text"],
-            mover=form.cleaned_data["mover"],
-            supporters=list(form.cleaned_data["supporters"]),
-            user=request.user,
-        )
-        if ok:
-            messages.success(request, _("Yrkandet är antecknat."))
-            return redirect("secretary:decision-detail", decision.pk)
-    return _decision_page(request, decision.pk, status=400, motion_form=form)
+    return _decision_action(
+        request,
+        decision_id,
+        "motion_form",
+        form=lambda d: forms.MotionForm(request.POST, people=_participant_people(d)),
+        service=services.add_motion,
+        arguments=lambda data: {
+            "text": data["text"],
+            "mover": data["mover"],
+            "supporters": list(data["supporters"]),
+        },
+        success=lambda result, data: _("Yrkandet är antecknat."),
+    )
 
 
 @secretary_permission("decisions.add_vote")
 def decision_vote(request, decision_id: int):
     decision = _decision_or_404(decision_id)
     participants = list(decision.participations.select_related("person").order_by("person__name"))
-    approved = services.is_decision_approved(decision)
+    approved = decision.is_justerad
     if approved and request.method == "POST":
         return _approved_refusal(request, decision)
     form = forms.VoteForm(
@@ -634,49 +585,32 @@ def decision_vote(request, decision_id: int):
 @require_POST
 @secretary_permission("decisions.add_reservation")
 def decision_reservation(request, decision_id: int):
-    decision = _decision_or_404(decision_id)
-    if services.is_decision_approved(decision):
-        return _approved_refusal(request, decision)
-    form = forms.ReservationForm(request.POST, people=_participant_people(decision))
-    if form.is_valid():
-        ok, _result = _call(
-            form,
-            services.add_reservation,
-            decision=decision,
-            person=form.cleaned_data["person"],
-            motivation=form.cleaned_data["motivation"],
-            user=request.user,
-        )
-        if ok:
-            messages.success(request, _("Reservationen är antecknad."))
-            return redirect("secretary:decision-detail", decision.pk)
-    return _decision_page(request, decision.pk, status=400, reservation_form=form)
+    return _decision_action(
+        request,
+        decision_id,
+        "reservation_form",
+        form=lambda d: forms.ReservationForm(request.POST, people=_participant_people(d)),
+        service=services.add_reservation,
+        arguments=lambda data: {"person": data["person"], "motivation": data["motivation"]},
+        success=lambda result, data: _("Reservationen är antecknad."),
+    )
 
 
 @require_POST
 @secretary_permission("decisions.add_recusal")
 def decision_recusal(request, decision_id: int):
-    decision = _decision_or_404(decision_id)
-    if services.is_decision_approved(decision):
-        return _approved_refusal(request, decision)
-    form = forms.RecusalForm(request.POST, people=_participant_people(decision))
-    if form.is_valid():
-        ok, _result = _call(
-            form,
-            services.record_recusal,
-            decision=decision,
-            person=form.cleaned_data["person"],
-            ground=form.cleaned_data["ground"],
-            user=request.user,
-        )
-        if ok:
-            messages.success(
-                request,
-                _("Jäv är antecknat; %(name)s deltar inte i paragrafen.")
-                % {"name": form.cleaned_data["person"].name},
-            )
-            return redirect("secretary:decision-detail", decision.pk)
-    return _decision_page(request, decision.pk, status=400, recusal_form=form)
+    return _decision_action(
+        request,
+        decision_id,
+        "recusal_form",
+        form=lambda d: forms.RecusalForm(request.POST, people=_participant_people(d)),
+        service=services.record_recusal,
+        arguments=lambda data: {"person": data["person"], "ground": data["ground"]},
+        success=lambda result, data: (
+            _("Jäv är antecknat; %(name)s deltar inte i paragrafen.")
+            % {"name": data["person"].name}
+        ),
+    )
 
 
 @require_POST
@@ -694,173 +628,51 @@ def decision_approve_immediately(request, decision_id: int):
 @require_POST
 @secretary_permission("decisions.add_correction")
 def decision_correction(request, decision_id: int):
-    decision = _decision_or_404(decision_id)
-    form = forms.CorrectionForm(request.POST)
-    if not services.is_decision_approved(decision):
-        messages.error(request, CORRECTION_ONLY_WHEN_APPROVED)
-        return _decision_page(request, decision.pk, status=400)
-    if form.is_valid():
-        ok, _result = _call(
-            form,
-            services.correct_decision,
-            decision=decision,
-            user=request.user,
-            **form.cleaned_data,
-        )
-        if ok:
-            messages.success(request, _("Rättelsen är antecknad."))
-            return redirect("secretary:decision-detail", decision.pk)
-    return _decision_page(request, decision.pk, status=400, correction_form=form)
+    return _decision_action(
+        request,
+        decision_id,
+        "correction_form",
+        form=lambda d: forms.CorrectionForm(request.POST),
+        service=services.correct_decision,
+        arguments=lambda data: data,
+        success=lambda result, data: _("Rättelsen är antecknad."),
+        when_justerad=True,
+        not_justerad_message=CORRECTION_ONLY_WHEN_APPROVED,
+    )
 
 
 @require_POST
 @secretary_permission("decisions.change_decision")
 def decision_dispatch(request, decision_id: int):
-    decision = _decision_or_404(decision_id)
-    if not services.is_decision_approved(decision):
-        messages.error(request, dispatch.DISPATCH_NOT_APPROVED.format(label=decision.label))
-        return _decision_page(request, decision.pk, status=400)
-    form = forms.DispatchForm(request.POST)
-    if form.is_valid():
-        ok, documents = _call(
-            form,
-            dispatch.dispatch_decision,
-            decision=decision,
-            recipients=form.cleaned_data["recipients"],
-            sent_on=form.cleaned_data["sent_on"],
-            user=request.user,
-        )
-        if ok:
-            messages.success(
-                request,
-                _("Expedieringen är registrerad som %(n)s utgående handlingar i ärendet.")
-                % {"n": len(documents)},
-            )
-            return redirect("secretary:decision-detail", decision.pk)
-    return _decision_page(request, decision.pk, status=400, dispatch_form=form)
+    return _decision_action(
+        request,
+        decision_id,
+        "dispatch_form",
+        form=lambda d: forms.DispatchForm(request.POST),
+        service=dispatch.dispatch_decision,
+        arguments=lambda data: {"recipients": data["recipients"], "sent_on": data["sent_on"]},
+        success=lambda documents, data: (
+            _("Expedieringen är registrerad som %(n)s utgående handlingar i ärendet.")
+            % {"n": len(documents)}
+        ),
+        when_justerad=True,
+        not_justerad_message=dispatch.DISPATCH_NOT_APPROVED,
+    )
 
 
 @require_POST
 @secretary_permission("decisions.add_decisionlink")
 def decision_minority_referral(request, decision_id: int):
-    decision = _decision_or_404(decision_id)
-    if services.is_decision_approved(decision):
-        return _approved_refusal(request, decision)
-    form = forms.MinorityReferralForm(request.POST)
-    if form.is_valid():
-        ok, _result = _call(
-            form,
-            services.record_minority_referral,
-            decision=decision,
-            supporters=form.cleaned_data["supporters"],
-            present=form.cleaned_data["present"],
-            motivation=form.cleaned_data["motivation"],
-            user=request.user,
-        )
-        if ok:
-            messages.success(request, _("Ärendet är återremitterat på minoritetens begäran."))
-            return redirect("secretary:decision-detail", decision.pk)
-    return _decision_page(request, decision.pk, status=400, minority_form=form)
-
-
-# --- ett års protokoll (a Celery job, decisions/tasks.py) ----------------------------------
-
-BATCHES_SHOWN = 50
-BROKER_DOWN = (
-    "Utskriftskön går inte att nå just nu, så beställningen kunde inte läggas. Försök igen om en "
-    "stund; kvarstår felet, kontakta systemförvaltningen."
-)
-BATCH_ALREADY_QUEUED = "Du har redan beställt protokollen för %(organ)s %(year)s; de skrivs ut nu."
-BATCH_QUEUED = (
-    "Protokollen för %(organ)s %(year)s skrivs ut. Ladda om sidan om en stund för att hämta "
-    "ZIP-filen."
-)
-PENDING = (ProtocolBatch.Status.QUEUED, ProtocolBatch.Status.RUNNING)
-
-
-def _enqueue(batch_id: int) -> None:
-    tasks.render_protocol_batch.delay(batch_id)
-
-
-def _batch_form_page(request, form, *, status: int = 200):
-    return render(
-        request, "decisions/secretary/protocol_batch_form.html", {"form": form}, status=status
-    )
-
-
-@secretary_permission("decisions.change_meeting")
-def protocol_batch_create(request):
-    """Skriv ut ett års protokoll: the form, and on POST a ProtocolBatch and a Celery job.
-
-    The job is sent when the row is committed (``on_commit``), so the worker finds it. When
-    the broker cannot be reached the batch is marked misslyckad with the reason and the form
-    answers 503 with what was typed.
-    """
-    today = rules.today()
-    form = forms.ProtocolBatchForm(
-        request.POST if request.method == "POST" else None,
-        today=today,
-        initial={"year": today.year},
-    )
-    if request.method != "POST":
-        return _batch_form_page(request, form)
-    if not form.is_valid():
-        return _batch_form_page(request, form, status=400)
-    organ, year = form.cleaned_data["organ"], form.cleaned_data["year"]
-    names = {"organ": organ.name, "year": year}
-    pending = ProtocolBatch.objects.filter(
-        requested_by=request.user, organ=organ, year=year, status__in=PENDING
-    )
-    if pending.exists():
-        messages.info(request, _(BATCH_ALREADY_QUEUED) % names)
-        return redirect("secretary:protocol-batch-list")
-    batch = None
-    try:
-        with transaction.atomic():
-            batch = ProtocolBatch.objects.create(organ=organ, year=year, requested_by=request.user)
-            transaction.on_commit(lambda: _enqueue(batch.pk))
-    except (BrokerError, ConnectionError, OSError) as error:
-        logger.error("Could not enqueue protocol batch %s: %s", batch and batch.pk, error)
-        if batch is not None and batch.pk:
-            ProtocolBatch.objects.filter(pk=batch.pk, status=ProtocolBatch.Status.QUEUED).update(
-                status=ProtocolBatch.Status.FAILED,
-                error=_(BROKER_DOWN),
-                finished_at=timezone.now(),
-            )
-        form.add_error(None, _(BROKER_DOWN))
-        return _batch_form_page(request, form, status=503)
-    messages.success(request, _(BATCH_QUEUED) % names)
-    return redirect("secretary:protocol-batch-list")
-
-
-@secretary_permission("decisions.change_meeting")
-def protocol_batch_list(request):
-    """The user's own orders of a year's protocols, newest first, with a link to each ZIP."""
-    batches = list(
-        ProtocolBatch.objects.filter(requested_by=request.user)
-        .select_related("organ", "organ__organisation")
-        .defer("result_zip")[:BATCHES_SHOWN]
-    )
-    return render(
+    return _decision_action(
         request,
-        "decisions/secretary/protocol_batch_list.html",
-        {"batches": batches, "pending": any(b.status in PENDING for b in batches)},
+        decision_id,
+        "minority_form",
+        form=lambda d: forms.MinorityReferralForm(request.POST),
+        service=services.record_minority_referral,
+        arguments=lambda data: {
+            "supporters": data["supporters"],
+            "present": data["present"],
+            "motivation": data["motivation"],
+        },
+        success=lambda result, data: _("Ärendet är återremitterat på minoritetens begäran."),
     )
-
-
-@secretary_permission("decisions.change_meeting")
-def protocol_batch_download(request):
-    """The ZIP of a finished batch (``?id=``), for the user who ordered it; anything else is
-    not found."""
-    raw = request.GET.get("id", "")
-    if not raw.isdigit():
-        raise Http404
-    batch = get_object_or_404(
-        ProtocolBatch.objects.select_related("organ"),
-        pk=int(raw),
-        requested_by=request.user,
-        status=ProtocolBatch.Status.DONE,
-    )
-    response = HttpResponse(bytes(batch.result_zip), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{batch.zip_filename()}"'
-    return response

@@ -1,25 +1,21 @@
-"""Who may see and do what in the diarium: the roles, secrecy (OSL, rules 21–22) and the
-QuerySets the pages read through.
+"""Who may see and do what, for the whole register: the roles and their permissions, and the
+questions every page and API asks of a user (may read secrets, may register, may see
+unjusterade §§). The apps import this module; it imports none of them, so the rules about
+records (``CaseQuerySet.visible_to``, ``DecisionQuerySet.visible_to``) live on their models and
+ask these questions.
 
 Secret cases and handlingar stay in the register (the dnr and date are public), but users
-without access see only the number, the date and the public title (rule 21), and secret
-records never match a word search, a snippet or the API for them.
+without access see only the number, the date and the public title (OSL 5 kap. 2 §; rule 21).
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Prefetch, Q
-from django.utils.translation import gettext_lazy as _
-
-from cases.models import Case, CaseLink, Document
+from django.db import transaction
+from django.db.models import Q
 
 SECRET_CODENAME = "view_secret_case"
 SECRET_PERMISSION = f"cases.{SECRET_CODENAME}"
 SECRET_PERMISSION_NAME = "Kan se sekretessmarkerade ärenden och handlingar"
-
-MASKED_CASE_TITLE = _("Sekretessbelagt ärende")
-MASKED_DOCUMENT_TITLE = _("Sekretessbelagd handling")
 
 REGISTRATOR = "registrator"
 SECRETARY = "sekreterare"
@@ -83,7 +79,7 @@ ROLES_WITH_SECRET_ACCESS = (REGISTRATOR, ADMINISTRATOR)
 
 
 def secret_permission() -> Permission:
-    content_type = ContentType.objects.get_for_model(Case)
+    content_type, _created = ContentType.objects.get_or_create(app_label="cases", model="case")
     permission, _created = Permission.objects.get_or_create(
         content_type=content_type,
         codename=SECRET_CODENAME,
@@ -143,65 +139,3 @@ def can_read_documents(user) -> bool:
 def can_see_unapproved_decisions(user) -> bool:
     """Anonymous visitors see only justerade §§; members and staff see drafts too."""
     return bool(user and user.is_authenticated and user.has_perm("decisions.view_decision"))
-
-
-def case_title_for(case: Case, *, may_see_secret: bool) -> str:
-    if case.is_secret and not may_see_secret:
-        return case.public_title or str(MASKED_CASE_TITLE)
-    return case.title
-
-
-def document_is_hidden(document: Document, *, may_see_secret: bool) -> bool:
-    return (document.is_secret or document.case.is_secret) and not may_see_secret
-
-
-def document_title_for(document: Document, *, may_see_secret: bool) -> str:
-    if document_is_hidden(document, may_see_secret=may_see_secret):
-        return document.public_title or str(MASKED_DOCUMENT_TITLE)
-    return document.description
-
-
-class CaseQuerySet(models.QuerySet):
-    """Reads of the diarium pages. Used as ``cases()`` below until ``Case.objects`` becomes
-    ``CaseQuerySet.as_manager()`` (a model change left to the models' owner)."""
-
-    def visible_to(self, user) -> "CaseQuerySet":
-        """Cases whose content ``user`` may read: secret ones only with access."""
-        if can_see_secret(user):
-            return self
-        return self.filter(is_secret=False)
-
-    def for_list_page(self) -> "CaseQuerySet":
-        """The case list: register and classification for each row, nothing per row."""
-        return self.select_related("register", "classification", "classification__scheme")
-
-    def for_case_page(self, user) -> "CaseQuerySet":
-        """The case page: register, classification, handlingar, linked cases both ways, and
-        the §§ taken in the case (only justerade ones for visitors)."""
-        from decisions.models import Decision, justerad_q
-
-        decisions = Decision.objects.select_related("organ", "meeting").order_by(
-            "meeting__held_on", "number"
-        )
-        if not can_see_unapproved_decisions(user):
-            decisions = decisions.filter(
-                justerad_q("meeting__") | Q(approved_immediately=True)  # omedelbart: rule 7
-            )
-        return self.select_related(
-            "register", "classification", "classification__scheme"
-        ).prefetch_related(
-            Prefetch("documents", queryset=Document.objects.order_by("serial")),
-            Prefetch(
-                "links_out",
-                queryset=CaseLink.objects.select_related("to_case", "to_case__register"),
-            ),
-            Prefetch(
-                "links_in",
-                queryset=CaseLink.objects.select_related("from_case", "from_case__register"),
-            ),
-            Prefetch("decisions", queryset=decisions),
-        )
-
-
-def cases() -> CaseQuerySet:
-    return CaseQuerySet(model=Case)

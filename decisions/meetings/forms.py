@@ -11,20 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, normalise_number
 from decisions.models import Attendance, Ballot, Decision, Meeting, justerad_q
-from decisions.tasks import batch_meetings
+from decisions.publishing.tasks import batch_meetings
 from members.models import Assignment, Organ, Person
-
-STATUS_PLANNED = "planerat"
-STATUS_UNAPPROVED = "ojusterat"
-STATUS_APPROVED = "justerat"
-STATUS_POSTED = "anslaget"
-STATUS_CHOICES = [
-    ("", _("Alla")),
-    (STATUS_PLANNED, _("Planerat")),
-    (STATUS_UNAPPROVED, _("Ojusterat")),
-    (STATUS_APPROVED, _("Justerat")),
-    (STATUS_POSTED, _("Anslaget")),
-]
 
 CASE_NOT_FOUND = _("Det finns inget ärende med diarienummer %(number)s i %(organisation)s.")
 CASE_AMBIGUOUS = _(
@@ -45,17 +33,6 @@ ATTENDANCE_CHOICES = [(NOT_PRESENT, _("Ej närvarande")), *Attendance.Role.choic
 KINDS_WITHOUT_CASE = (Decision.Kind.NOTIFICATION, Decision.Kind.DELEGATION)
 
 
-def meeting_status(meeting: Meeting, *, today: dt.date) -> str:
-    """planerat / ojusterat / justerat / anslaget, from the meeting's dates."""
-    if meeting.posted_on and meeting.posted_on <= today and not meeting.removed_on:
-        return STATUS_POSTED
-    if meeting.is_approved:
-        return STATUS_APPROVED
-    if meeting.held_on is None or meeting.held_on > today:
-        return STATUS_PLANNED
-    return STATUS_UNAPPROVED
-
-
 class MeetingFilterForm(forms.Form):
     organ = forms.ModelChoiceField(
         label=_("Organ"),
@@ -63,7 +40,9 @@ class MeetingFilterForm(forms.Form):
         required=False,
         empty_label=_("Alla organ"),
     )
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Alla")), *Meeting.Status.choices], required=False
+    )
 
 
 class PlanMeetingForm(forms.Form):

@@ -29,8 +29,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.access import can_see_secret, can_see_unapproved_decisions, case_title_for
-from cases.models import Case, normalise_number
+from cases.models import Case, normalise_number, parse_number
+from decisions.models import Meeting
+from insjoriket.access import can_see_secret, can_see_unapproved_decisions
 
 MAX_HITS = 50
 # A word's hits of each kind that are ranked: the newest (see word_hits).
@@ -84,7 +85,6 @@ HEADLINE_OPTIONS = (
 )
 
 _WORD = re.compile(r"[^\W_]+")
-_RUN = re.compile(r"\d+|[^\W\d_]+")
 
 
 def light_stem(word: str) -> str:
@@ -154,31 +154,6 @@ def search(text: str, *, user) -> "Hits":
     return hits
 
 
-def parse_number(text: str) -> Q | None:
-    """A loose diarienummer as (year, serial, register code): ``509 KS``, ``KS 2022/554``,
-    ``2023.509``, ``2022ks554``."""
-    runs = _RUN.findall(text.lower())
-    digits = [r for r in runs if r.isdigit()]
-    letters = [r for r in runs if not r.isdigit()]
-    if not digits or len(runs) > 3 or len(digits) > 2 or len(letters) > 1:
-        return None
-    if letters and len(letters[0]) > 8:
-        return None
-    year = None
-    if len(digits) == 2:
-        years = [d for d in digits if len(d) == 4 and 1900 <= int(d) <= 2200]
-        if not years:
-            return None
-        year = years[0]
-        digits.remove(year)
-    condition = Q(serial=int(digits[0]))
-    if year:
-        condition &= Q(year=int(year))
-    if letters:
-        condition &= Q(register__code__iexact=letters[0])
-    return condition
-
-
 def number_hits(text: str, *, may_see_secret: bool) -> list[Hit]:
     key = normalise_number(text)
     if not key or not any(ch.isdigit() for ch in key):
@@ -199,7 +174,7 @@ def number_hits(text: str, *, may_see_secret: bool) -> list[Hit]:
         Hit(
             kind="case",
             number=case.number,
-            title=case_title_for(case, may_see_secret=may_see_secret),
+            title=case.title_for(may_see_secret=may_see_secret),
             url=reverse("cases:case-detail", args=[case.pk]),
             snippet=mark_safe(""),
             rank=1000.0 if case.number_key == key else 500.0,
@@ -214,6 +189,16 @@ class Hits(list):
     (then the best of the newest are shown, and the page says so)."""
 
     capped = False
+
+
+def unjusterade_meetings_sql() -> str:
+    """The ids of meetings whose protocol is not justerat, as SQL compiled from the one
+    definition (``MeetingQuerySet.not_justerade``): with ``approved_immediately`` it is the
+    search's form of ``DecisionQuerySet.justerade`` (a test compares the two on the same
+    rows)."""
+    sql, params = Meeting.objects.not_justerade().order_by().values("id").query.sql_with_params()
+    assert not params, "the justering condition takes no parameters"
+    return sql
 
 
 def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
@@ -231,6 +216,7 @@ def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
     query, params = tsquery_sql(words)
     secret_ok = "TRUE" if may_see_secret else "FALSE"
     drafts_ok = "TRUE" if can_see_unapproved_decisions(user) else "FALSE"
+    unjusterade_meetings = unjusterade_meetings_sql()
     sql = f"""
         WITH case_c AS (
           SELECT c.id, c.{CASE_VECTOR} AS v FROM cases_case c
@@ -248,8 +234,7 @@ def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
           SELECT p.id, p.{DECISION_VECTOR} AS v FROM decisions_decision p
            WHERE p.{DECISION_VECTOR} @@ {query}
              AND ({drafts_ok} OR p.approved_immediately OR p.meeting_id NOT IN
-                  (SELECT u.id FROM decisions_meeting u
-                    WHERE u.approved_on IS NULL AND NOT u.approved_date_unknown))
+                  ({unjusterade_meetings}))
            ORDER BY p.id DESC LIMIT {RANK_CANDIDATES}
         ),
         ranked AS (

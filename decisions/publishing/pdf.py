@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 
-from decisions import rules
+from decisions import rules as date_rules
 from decisions.models import Attendance, Ballot, Decision, DecisionLink, Meeting, Motion
 
 # WeasyPrint logs every step (even at import) at INFO; a server printing extracts needs none.
@@ -187,12 +187,6 @@ def load_meeting(meeting_id: int) -> Meeting:
     )
 
 
-def is_approved(decision: Decision) -> bool:
-    """Justerad: the protocol is (also "justerat, datum okänt"), or the § was justerad
-    omedelbart (rule 7)."""
-    return bool(decision.approved_immediately or decision.meeting.is_approved)
-
-
 def content_key(*, correction_ids, ending_link_ids) -> str:
     """What, besides the justerad § itself, an extract prints that can change later."""
     raw = f"c{sorted(correction_ids or [])}l{sorted(ending_link_ids or [])}"
@@ -283,7 +277,7 @@ def _header(meeting: Meeting) -> dict:
 
 def render_extract_html(*, decision: Decision, certified_by: str, issued_on: dt.date) -> str:
     load_decision(decision)
-    if not is_approved(decision):
+    if not decision.is_justerad:
         raise ExtractNotAllowed(EXTRACT_NOT_APPROVED.format(label=decision.label))
     meeting = decision.meeting
     context = {
@@ -313,7 +307,7 @@ def render_protocol_html(*, meeting: Meeting) -> str:
     by_role = {role: [a for a in attendances if a.role == role] for role in Attendance.Role.values}
     removal = meeting.removed_on
     if removal is None and meeting.posted_on:
-        removal = rules.last_appeal_day(posted_on=meeting.posted_on) + dt.timedelta(days=1)
+        removal = date_rules.last_appeal_day(posted_on=meeting.posted_on) + dt.timedelta(days=1)
     decisions = list(meeting.decisions.all())
     numbers = [d.number for d in decisions if d.number]
     context = {

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from decisions import chains, rules
+from decisions import rules as date_rules
+from decisions.chains import graph as chain_graph
 from decisions.models import (
     Attendance,
     Ballot,
@@ -32,6 +33,7 @@ from decisions.models import (
     Reservation,
     Vote,
 )
+from insjoriket.history import record_change
 from members.models import Organ, Person
 
 PROTOCOL_IS_APPROVED = "Protokollet är justerat och kan inte ändras. Gör en rättelse i stället."
@@ -69,6 +71,9 @@ REMOVAL_TOO_EARLY = (
     "den dagen (regel 5)."
 )
 REMOVAL_NOT_POSTED = "Protokollet är inte anslaget."
+REMOVAL_IN_FUTURE = (
+    "Anslaget kan inte tas ned i förväg: ange dagen det togs ned, senast i dag ({today})."
+)
 MINORITY_REFERRAL_ONLY_ASSEMBLY = (
     "Minoritetsåterremiss är bara möjlig i fullmäktige (regel 16, KL 5 kap. 51 §)."
 )
@@ -87,19 +92,8 @@ JUSTERING_LATE_WARNING = (
 )
 
 
-def _history(obj, user, reason: str) -> None:
-    obj._history_user = user
-    obj._change_reason = reason
-
-
-def is_decision_approved(decision: Decision) -> bool:
-    """A § is justerad when its protocol is (also "justerat, datum okänt"), or when it was
-    justerad omedelbart (rule 7)."""
-    return bool(decision.approved_immediately or decision.meeting.is_approved)
-
-
 def _refuse_if_approved(decision: Decision) -> None:
-    if is_decision_approved(decision):
+    if decision.is_justerad:
         raise ValidationError(DECISION_IS_APPROVED)
 
 
@@ -119,7 +113,7 @@ def plan_meeting(
         organ=organ, held_on=held_on, year=held_on.year, place=place, secretary=secretary
     )
     meeting.full_clean()
-    _history(meeting, user, _("Sammanträde planerat"))
+    record_change(meeting, user=user, reason=_("Sammanträde planerat"))
     meeting.save()
     return meeting
 
@@ -139,7 +133,7 @@ def set_attendance(*, meeting: Meeting, attendees: Sequence[Attendee], user=None
     _refuse_if_meeting_approved(meeting)
     keep = {a.person.pk for a in attendees}
     for old in meeting.attendances.exclude(person__in=keep):
-        _history(old, user, _("Närvaro ändrad"))
+        record_change(old, user=user, reason=_("Närvaro ändrad"))
         old.delete()
     existing = {a.person_id: a for a in meeting.attendances.all()}
     for a in attendees:
@@ -150,7 +144,7 @@ def set_attendance(*, meeting: Meeting, attendees: Sequence[Attendee], user=None
         for k, v in fields.items():
             setattr(row, k, v)
         row.full_clean()
-        _history(row, user, _("Närvaro antecknad"))
+        record_change(row, user=user, reason=_("Närvaro antecknad"))
         row.save()
 
 
@@ -206,18 +200,16 @@ def add_decision(
         **texts,
     )
     decision.full_clean()
-    _history(decision, user, _("Paragraf tillagd"))
+    record_change(decision, user=user, reason=_("Paragraf tillagd"))
     decision.save()
-    serving = meeting.attendances.filter(
-        role__in=[Attendance.Role.MEMBER, Attendance.Role.SERVING_SUBSTITUTE]
-    ).select_related("person")
+    serving = meeting.attendances.serving().select_related("person")
     for a in serving:
         p = Participation(
             decision=decision, person=a.person, role=a.role, function=a.function, party=a.party
         )
-        _history(p, user, _("Deltagare antecknad"))
+        record_change(p, user=user, reason=_("Deltagare antecknad"))
         p.save()
-    chains.resolve_references(decision)  # links that cited it by reference text only
+    chain_graph.resolve_references(decision)  # links that cited it by reference text only
     return decision
 
 
@@ -228,7 +220,7 @@ def update_decision_texts(*, decision: Decision, user=None, **texts: str) -> Dec
     for k, v in texts.items():
         setattr(decision, k, v)
     decision.full_clean()
-    _history(decision, user, _("Paragraf ändrad"))
+    record_change(decision, user=user, reason=_("Paragraf ändrad"))
     decision.save()
     return decision
 
@@ -247,7 +239,7 @@ def add_motion(
     order = (decision.motions.aggregate(m=Max("order"))["m"] or 0) + 1
     motion = Motion(decision=decision, order=order, mover=mover, text=text)
     motion.full_clean()
-    _history(motion, user, _("Yrkande antecknat"))
+    record_change(motion, user=user, reason=_("Yrkande antecknat"))
     motion.save()
     motion.supporters.set(list(supporters))
     return motion
@@ -264,10 +256,10 @@ def record_recusal(*, decision: Decision, person: Person, ground: str = "", user
     if Ballot.objects.filter(vote__decision=decision, person=person).exists():
         raise ValidationError(RECUSED_PERSON_VOTED.format(person=person))
     for p in decision.participations.filter(person=person):
-        _history(p, user, _("Jäv"))
+        record_change(p, user=user, reason=_("Jäv"))
         p.delete()
     for r in decision.reservations.filter(person=person):
-        _history(r, user, _("Jäv"))
+        record_change(r, user=user, reason=_("Jäv"))
         r.delete()
     recusal, _created = Recusal.objects.get_or_create(
         decision=decision, person=person, defaults={"ground": ground}
@@ -340,12 +332,12 @@ def record_vote(
         appendix=appendix,
     )
     vote.full_clean()
-    _history(vote, user, _("Votering antecknad"))
+    record_change(vote, user=user, reason=_("Votering antecknad"))
     vote.save()
     party = dict(decision.participations.values_list("person_id", "party"))
     for i, (person, choice) in enumerate(ballots, start=1):
         b = Ballot(vote=vote, person=person, choice=choice, order=i, party=party.get(person.pk, ""))
-        _history(b, user, _("Röst antecknad"))
+        record_change(b, user=user, reason=_("Röst antecknad"))
         b.save()
     return vote
 
@@ -362,7 +354,7 @@ def add_reservation(
     order = (decision.reservations.aggregate(m=Max("order"))["m"] or 0) + 1
     reservation = Reservation(decision=decision, person=person, motivation=motivation, order=order)
     reservation.full_clean()
-    _history(reservation, user, _("Reservation antecknad"))
+    record_change(reservation, user=user, reason=_("Reservation antecknad"))
     reservation.save()
     return reservation
 
@@ -392,23 +384,15 @@ def check_minority_referral(*, decision: Decision, supporters: int, present: int
 # --- justering, anslag, rättelse --------------------------------------------------------------
 
 
-def approval_annotations() -> dict:
-    """What ``approval_problems`` reads of each §, as annotations: whether it has participants
-    and how many voteringar."""
-    return {
-        "has_participants": Exists(Participation.objects.filter(decision=OuterRef("pk"))),
-        "vote_count": Count("votes", distinct=True),
-    }
-
-
 def approval_problems(meeting: Meeting, decisions=None) -> list[str]:
     """What stops the protocol from being justerat (rule 11).
 
-    ``decisions``: the meeting's §§ already loaded with ``approval_annotations()`` (the
-    meeting page has them), so no query is made again."""
+    ``decisions``: the meeting's §§ already loaded with
+    ``DecisionQuerySet.with_approval_checks`` (the meeting page has them), so no query is
+    made again."""
     problems = []
     if decisions is None:
-        decisions = meeting.decisions.annotate(**approval_annotations()).order_by("number", "id")
+        decisions = meeting.decisions.with_approval_checks().order_by("number", "id")
     for d in decisions:
         if d.kind in (Decision.Kind.DECISION, Decision.Kind.PROPOSAL):
             if not d.decision_text.strip():
@@ -440,14 +424,14 @@ def approve_minutes(
         raise ValidationError(APPROVAL_INCOMPLETE.format(problems="; ".join(problems)))
     warnings = []
     if meeting.held_on:
-        deadline = rules.justering_deadline(held_on=meeting.held_on)
+        deadline = date_rules.justering_deadline(held_on=meeting.held_on)
         if approved_on > deadline:
             warnings.append(JUSTERING_LATE_WARNING.format(approved=approved_on, deadline=deadline))
     meeting.approvers.set(list(approvers))
     meeting.approved_on = approved_on
     meeting.approval_place = place or meeting.approval_place
     meeting.full_clean()
-    _history(meeting, user, _("Protokollet justerat"))
+    record_change(meeting, user=user, reason=_("Protokollet justerat"))
     meeting.save()
     return warnings
 
@@ -459,7 +443,7 @@ def approve_immediately(*, decision: Decision, user=None) -> Decision:
     _refuse_if_approved(decision)
     decision.approved_immediately = True
     decision.full_clean()
-    _history(decision, user, _("Paragrafen omedelbart justerad"))
+    record_change(decision, user=user, reason=_("Paragrafen omedelbart justerad"))
     decision.save()
     return decision
 
@@ -476,12 +460,12 @@ def post_minutes(*, meeting: Meeting, posted_on: dt.date, user=None) -> list[str
     if posted_on < meeting.approved_on:
         raise ValidationError({"posted_on": POSTING_BEFORE_JUSTERING_DATE})
     warnings = []
-    deadline = rules.posting_deadline(approved_on=meeting.approved_on)
+    deadline = date_rules.posting_deadline(approved_on=meeting.approved_on)
     if posted_on > deadline:
         warnings.append(POSTING_LATE_WARNING.format(posted=posted_on, deadline=deadline))
     meeting.posted_on = posted_on
     meeting.full_clean()
-    _history(meeting, user, _("Protokollet anslaget"))
+    record_change(meeting, user=user, reason=_("Protokollet anslaget"))
     meeting.save()
     return warnings
 
@@ -492,14 +476,17 @@ def remove_posting(*, meeting: Meeting, removed_on: dt.date, user=None) -> Meeti
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.posted_on:
         raise ValidationError(REMOVAL_NOT_POSTED)
-    last_day = rules.last_appeal_day(posted_on=meeting.posted_on)
+    today = date_rules.today()
+    if removed_on > today:
+        raise ValidationError({"removed_on": REMOVAL_IN_FUTURE.format(today=today.isoformat())})
+    last_day = date_rules.last_appeal_day(posted_on=meeting.posted_on)
     if removed_on <= last_day:
         raise ValidationError(
             {"removed_on": REMOVAL_TOO_EARLY.format(day=last_day + dt.timedelta(days=1))}
         )
     meeting.removed_on = removed_on
     meeting.full_clean()
-    _history(meeting, user, _("Anslaget nedtaget"))
+    record_change(meeting, user=user, reason=_("Anslaget nedtaget"))
     meeting.save()
     return meeting
 
@@ -511,7 +498,7 @@ def correct_decision(
     """A rättelse of a justerad § (rule 9): recorded beside the text, never in it."""
     correction = Correction(decision=decision, what=what, why=why, made_by=made_by, made_on=made_on)
     correction.full_clean()
-    _history(correction, user, _("Rättelse"))
+    record_change(correction, user=user, reason=_("Rättelse"))
     correction.save()
     return correction
 
@@ -534,7 +521,7 @@ def post_minutes_kept_at(
         if meeting.minutes_kept_at != place:
             meeting.minutes_kept_at = place
             meeting.full_clean()
-            _history(meeting, user, _("Förvaringsplats antecknad"))
+            record_change(meeting, user=user, reason=_("Förvaringsplats antecknad"))
             meeting.save()
     return warnings
 
@@ -576,7 +563,7 @@ def record_minority_referral(
         note=MINORITY_REFERRAL_NOTE,
     )
     link.full_clean()
-    _history(link, user, _("Minoritetsåterremiss"))
+    record_change(link, user=user, reason=_("Minoritetsåterremiss"))
     link.save()
     add_motion(
         decision=decision,

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from decisions import pdf
 from decisions.models import Meeting, ProtocolBatch, filename_part, justerad_q
+from decisions.publishing import pdf
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from decisions import pdf
 from decisions.models import (
     Correction,
     Decision,
@@ -20,6 +19,7 @@ from decisions.models import (
     StoredExtract,
     filename_part,
 )
+from decisions.publishing import pdf
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -75,10 +75,10 @@ def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
     anonymous = not request.user.is_authenticated
     if anonymous and (
-        not pdf.is_approved(decision) or (decision.case is not None and decision.case.is_secret)
+        not decision.is_justerad or (decision.case is not None and decision.case.is_secret)
     ):
         raise Http404
-    if not pdf.is_approved(decision):
+    if not decision.is_justerad:
         message = pdf.EXTRACT_NOT_APPROVED.format(label=decision.label)
         return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
     if anonymous:

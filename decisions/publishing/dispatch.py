@@ -37,17 +37,6 @@ DISPATCH_ALREADY_SENT = "{label} är redan expedierad till {recipient}."
 DISPATCH_DESCRIPTION = "Expediering av protokollsutdrag {organ} {date} {label}: {title}"
 
 
-def approval_date(decision: Decision) -> dt.date | None:
-    """The day the § was justerad: the protocol's justering date, or the meeting day for an
-    omedelbart justerad § (rule 7)."""
-    meeting = decision.meeting
-    if meeting.approved_on:
-        return meeting.approved_on
-    if decision.approved_immediately:
-        return meeting.held_on
-    return None
-
-
 def _prefix(decision: Decision) -> str:
     meeting = decision.meeting
     date = meeting.held_on.isoformat() if meeting.held_on else "datum okänt"
@@ -89,9 +78,9 @@ def dispatch_decision(
     """Record that the justerad ``decision`` was sent to each of ``recipients`` on ``sent_on``:
     one utgående handling per recipient in the decision's ärende (rule 31). All or nothing."""
     decision = Decision.objects.select_related("meeting", "organ", "case").get(pk=decision.pk)
-    approved = approval_date(decision)
-    date_unknown = approved is None and decision.meeting.approved_date_unknown
-    if approved is None and not date_unknown:
+    approved = decision.approval_date
+    date_unknown = approved is None and decision.is_justerad
+    if not decision.is_justerad:
         raise ValidationError(DISPATCH_NOT_APPROVED.format(label=decision.label))
     if not decision.case_id:
         raise ValidationError(DISPATCH_WITHOUT_CASE.format(label=decision.label))

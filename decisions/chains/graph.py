@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from decisions import rules
+from decisions import rules as date_rules
+from decisions.chains import citation_rules
+from decisions.chains import rules as chain_rules
 from decisions.models import Decision, DecisionLink
+from insjoriket.history import record_change
 
 # One query: walk cases and decisions through every kind of edge (the case a decision was
 # taken in, links between cases, links between decisions, both directions) with UNION so that
@@ -131,13 +134,13 @@ class LinkRow:
 
 @dataclass
 class ChainGraph:
-    """What the rules need of a chain: its decisions as ``rules.DecisionNode``, its links,
+    """What the rules need of a chain: its decisions as ``chain_rules.DecisionNode``, its links,
     the court annulments, and the ids of its cases."""
 
     case_ids: tuple[int, ...] = ()
-    nodes: dict[int, rules.DecisionNode] = field(default_factory=dict)
+    nodes: dict[int, chain_rules.DecisionNode] = field(default_factory=dict)
     link_rows: tuple[LinkRow, ...] = ()
-    annulments: tuple[rules.Annulment, ...] = ()
+    annulments: tuple[chain_rules.Annulment, ...] = ()
     case_of: dict[int, int | None] = field(default_factory=dict)
 
     @property
@@ -145,10 +148,10 @@ class ChainGraph:
         return list(self.nodes)
 
     @property
-    def links(self) -> list[rules.Link]:
+    def links(self) -> list[chain_rules.Link]:
         """The resolved links, for the rules."""
         return [
-            rules.Link(row.source_id, row.target_id, row.kind)
+            chain_rules.Link(row.source_id, row.target_id, row.kind)
             for row in self.link_rows
             if row.target_id is not None
         ]
@@ -158,18 +161,18 @@ class ChainGraph:
         """Links to decisions that are not in the register."""
         return [row for row in self.link_rows if row.target_id is None]
 
-    def force(self, on: dt.date | None = None) -> dict[int, rules.ForceStatus]:
+    def force(self, on: dt.date | None = None) -> dict[int, chain_rules.ForceStatus]:
         """The force of every decision of the chain on ``on`` (today by default)."""
-        return rules.in_force(
+        return chain_rules.in_force(
             decisions=self.nodes.values(),
             links=self.links,
             annulments=self.annulments,
-            on=on or rules.today(),
+            on=on or date_rules.today(),
         )
 
-    def resolve(self) -> rules.ResolvedChain:
+    def resolve(self) -> chain_rules.ResolvedChain:
         """The chain in date order (and any cycle in its links)."""
-        return rules.resolve_chain(nodes=self.nodes.values(), links=self.links)
+        return chain_rules.resolve_chain(nodes=self.nodes.values(), links=self.links)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -199,11 +202,11 @@ def ancestors_of(parents: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
 def graph_from_payload(payload: dict) -> ChainGraph:
     """Turn the JSON the chain query returns into rule objects (pure; tested without SQL)."""
     ancestors = ancestors_of({o["id"]: o["parent_id"] for o in payload.get("organs", [])})
-    nodes: dict[int, rules.DecisionNode] = {}
+    nodes: dict[int, chain_rules.DecisionNode] = {}
     case_of: dict[int, int | None] = {}
     for row in payload.get("decisions", []):
         held_on = _date(row["held_on"])
-        nodes[row["id"]] = rules.DecisionNode(
+        nodes[row["id"]] = chain_rules.DecisionNode(
             id=row["id"],
             organ_id=row["organ_id"],
             organisation_id=row["organisation_id"],
@@ -227,7 +230,7 @@ def graph_from_payload(payload: dict) -> ChainGraph:
         for row in payload.get("links", [])
     )
     annulments = tuple(
-        rules.Annulment(
+        chain_rules.Annulment(
             decision_id=row["decision_id"],
             decided_on=_date(row["decided_on"]),
             court=row["court"],
@@ -264,12 +267,12 @@ def load_graph(*, case_ids: Iterable[int] = (), decision_ids: Iterable[int] = ()
 
 def force_of(
     decision_ids: Iterable[int], *, on: dt.date | None = None, cycle_as_unlinked: bool = False
-) -> dict[int, rules.ForceStatus]:
+) -> dict[int, chain_rules.ForceStatus]:
     """Whether each of ``decision_ids`` is in force on ``on`` (today by default), computed
     over the whole chains they belong to (one query, however many decisions). For callers
     such as membership status, which depends on the decisions behind its events.
 
-    Amendments forming a cycle cannot be resolved: ``rules.in_force`` raises ValueError. With
+    Amendments forming a cycle cannot be resolved: ``chain_rules.in_force`` raises ValueError. With
     ``cycle_as_unlinked`` every decision is then taken as it stands (no links, no
     annulments) instead, for pages that show the force beside other things and leave
     reporting the cycle to the decision pages."""
@@ -282,8 +285,8 @@ def force_of(
     except ValueError:
         if not cycle_as_unlinked:
             raise
-        statuses = rules.in_force(
-            decisions=graph.nodes.values(), links=[], annulments=[], on=on or rules.today()
+        statuses = chain_rules.in_force(
+            decisions=graph.nodes.values(), links=[], annulments=[], on=on or date_rules.today()
         )
     return {i: statuses[i] for i in ids if i in statuses}
 
@@ -299,7 +302,7 @@ def reference_matches(reference: str, *, organ_names: Iterable[str], held_on, nu
     § must agree, and the organ too when the reference names one."""
     if held_on is None or number is None:
         return False
-    citations = rules.parse_citations(reference)
+    citations = citation_rules.parse_citations(reference)
     if not citations:
         return False
     citation = citations[0]
@@ -308,8 +311,8 @@ def reference_matches(reference: str, *, organ_names: Iterable[str], held_on, nu
     organ = citation.organ or _leading_word(reference)
     if not organ:
         return True
-    stems = {rules.organ_stem(name) for name in organ_names if name}
-    return rules.organ_stem(organ) in stems
+    stems = {citation_rules.organ_stem(name) for name in organ_names if name}
+    return citation_rules.organ_stem(organ) in stems
 
 
 def _leading_word(reference: str) -> str:
@@ -351,7 +354,7 @@ def resolve_references(decision: Decision) -> list[DecisionLink]:
         source, target = graph.nodes.get(link.source_id), graph.nodes.get(decision.pk)
         if source is None or target is None:
             continue
-        errors = rules.check_link(
+        errors = chain_rules.check_link(
             source=source, target=target, kind=link.kind, links=graph.links, nodes=graph.nodes
         )
         exists = DecisionLink.objects.filter(
@@ -360,7 +363,7 @@ def resolve_references(decision: Decision) -> list[DecisionLink]:
         if errors or exists:
             continue
         link.target = decision
-        link._change_reason = "Hänvisningen kopplad till beslutet när det registrerades"
+        record_change(link, reason="Hänvisningen kopplad till beslutet när det registrerades")
         link.save(update_fields=["target"])
         graph.link_rows = (
             *graph.link_rows,
@@ -368,310 +371,3 @@ def resolve_references(decision: Decision) -> list[DecisionLink]:
         )
         resolved.append(link)
     return resolved
-
-
-# --------------------------------------------------------------------------------------------
-# The chain with its records, for pages and the API (a constant number of queries)
-# --------------------------------------------------------------------------------------------
-
-# A decision "is" upphävt/återkallat/…: the passive forms (beslut is neuter) for incoming links.
-PASSIVE = {
-    rules.PROPOSES: "föreslaget av",
-    rules.REVOKES: "upphävt av",
-    rules.WITHDRAWS: "återkallat av",
-    rules.AMENDS: "ändrat av",
-    rules.REFERS_BACK: "återremitterat av",
-}
-ACTIVE = dict(DecisionLink.Kind.choices)
-
-HIDDEN_DECISION = "ett beslut som ännu inte är justerat"
-NOT_IN_REGISTER = "finns inte i registret"
-
-
-def is_justerad(decision: Decision) -> bool:
-    """Justerad: the protocol is (with a known date or "justerat, datum okänt"), or the §
-    was justerad omedelbart (rule 7)."""
-    return bool(decision.approved_immediately or decision.meeting.is_approved)
-
-
-@dataclass(frozen=True)
-class LegalDates:
-    """The procedural dates of a decision (rules 1–8), from its meeting and appeals."""
-
-    held_on: dt.date | None
-    justering_deadline: dt.date | None
-    approved_on: dt.date | None
-    # Justerat, but the date is unknown ("justerat, datum okänt"): every date counted from
-    # the justering is unknown too, never guessed.
-    approval_date_unknown: bool
-    posting_deadline: dt.date | None
-    posted_on: dt.date | None
-    last_appeal_day: dt.date | None
-    legal_force_on: dt.date | None
-    legal_force_status: str
-    enforceable: bool
-
-
-def legal_dates(decision: Decision, appeals: Iterable = (), *, on: dt.date | None = None):
-    """Rules 1–8 applied to ``decision`` (its meeting loaded) and its laglighetsprövningar."""
-    on = on or rules.today()
-    meeting = decision.meeting
-    held_on = meeting.held_on
-    approved_on = meeting.approved_on
-    if decision.approved_immediately and held_on:
-        approved_on = rules.effective_approval_date(
-            held_on=held_on, approved_on=approved_on, approved_immediately=True
-        )
-    approval_date_unknown = approved_on is None and meeting.approved_date_unknown
-    posted_on = meeting.posted_on
-    appeals = list(appeals)
-    annulled = any(a.outcome == "annulled" for a in appeals)
-    rejected = [a for a in appeals if a.outcome == "rejected" and a.final and a.decided_on]
-    pending = [
-        a for a in appeals if a.outcome == "pending" or (a.outcome == "rejected" and not a.final)
-    ]
-    appealed = bool(pending or rejected)
-    final_judgment_on = max((a.decided_on for a in rejected), default=None) if not pending else None
-    return LegalDates(
-        held_on=held_on,
-        justering_deadline=rules.justering_deadline(held_on=held_on) if held_on else None,
-        approved_on=approved_on,
-        approval_date_unknown=approval_date_unknown,
-        posting_deadline=rules.posting_deadline(approved_on=approved_on) if approved_on else None,
-        posted_on=posted_on,
-        last_appeal_day=rules.last_appeal_day(posted_on=posted_on) if posted_on else None,
-        legal_force_on=rules.legal_force_on(
-            posted_on=posted_on,
-            appealed=appealed,
-            final_judgment_on=final_judgment_on,
-            annulled=annulled,
-        ),
-        legal_force_status=(
-            rules.STATUS_DATES_UNKNOWN
-            if approval_date_unknown and posted_on is None and not annulled
-            else rules.legal_force_status(
-                posted_on=posted_on,
-                on=on,
-                appealed=appealed,
-                final_judgment_on=final_judgment_on,
-                annulled=annulled,
-            )
-        ),
-        enforceable=rules.is_enforceable(
-            approved_on=approved_on, on=on, enforcement_stayed=decision.enforcement_stayed
-        ),
-    )
-
-
-@dataclass
-class LinkWords:
-    """A link as read from one decision: "föreslår KS 2022 § 440", "upphävt av KF … § ?"."""
-
-    direction: str  # "out" or "in"
-    kind: str
-    verb: str
-    other_id: int | None
-    other_label: str
-    other_title: str = ""
-    note: str = ""
-    in_register: bool = True
-
-    @property
-    def text(self) -> str:
-        return f"{self.verb} {self.other_label}"
-
-
-@dataclass
-class History:
-    """A chain with its records: what the case history page, the decision page and the API
-    show. Build with ``load_history``."""
-
-    graph: ChainGraph
-    decisions: dict[int, Decision]
-    cases: dict
-    appeals: dict[int, list]
-    case_links: list
-    on: dt.date
-    may_see_drafts: bool
-    force: dict[int, rules.ForceStatus] = field(default_factory=dict)
-    order: list[int] = field(default_factory=list)
-    errors: tuple[str, ...] = ()
-
-    def visible(self, decision_id: int | None) -> bool:
-        decision = self.decisions.get(decision_id)
-        return decision is not None and (self.may_see_drafts or is_justerad(decision))
-
-    def label(self, decision_id: int) -> str:
-        if not self.visible(decision_id):
-            return HIDDEN_DECISION
-        return self.graph.nodes[decision_id].label
-
-    def visible_order(self) -> list[Decision]:
-        return [self.decisions[i] for i in self.order if self.visible(i)]
-
-    def hidden_count(self) -> int:
-        return sum(1 for i in self.order if not self.visible(i))
-
-    def links_of(self, decision_id: int) -> list[LinkWords]:
-        """The links from and to a decision, in words, as the caller may see them."""
-        words: list[LinkWords] = []
-        for row in self.graph.link_rows:
-            if row.source_id == decision_id:
-                if row.target_id is None:
-                    words.append(
-                        LinkWords(
-                            "out",
-                            row.kind,
-                            ACTIVE.get(row.kind, row.kind),
-                            None,
-                            row.target_reference,
-                            note=row.note,
-                            in_register=False,
-                        )
-                    )
-                    continue
-                other = row.target_id
-                words.append(self._words("out", row, other, ACTIVE.get(row.kind, row.kind)))
-            elif row.target_id == decision_id:
-                words.append(self._words("in", row, row.source_id, PASSIVE.get(row.kind, row.kind)))
-        return words
-
-    def _words(self, direction: str, row: LinkRow, other: int, verb: str) -> LinkWords:
-        shown = self.visible(other)
-        return LinkWords(
-            direction,
-            row.kind,
-            verb,
-            other if shown else None,
-            self.label(other),
-            self.decisions[other].title if shown else "",
-            note=row.note if shown else "",
-        )
-
-    def status_text(self, decision_id: int) -> str:
-        """The force of a decision today, in a sentence."""
-        status = self.force.get(decision_id)
-        if status is None:
-            return ""
-        if status.in_force:
-            text = "Gäller"
-            if status.amended_by:
-                amenders = ", ".join(self.label(i) for i in status.amended_by)
-                text += f", ändrat genom {amenders}"
-            return text + "."
-        if status.status == rules.STATUS_PROPOSAL:
-            return "Förslag till beslut: gäller inte i sig."
-        if status.status == rules.STATUS_WITHOUT_EFFECT:
-            return "Har ingen egen rättsverkan."
-        if status.status == rules.STATUS_NOT_YET_TAKEN:
-            return "Ännu inte fattat."
-        return self.ended_text(status)
-
-    def ended_text(self, status: rules.ForceStatus) -> str:
-        """ "Återkallat genom KF … från 2024-01-01." and the like."""
-        when = f"från {status.ended_on.isoformat()}" if status.ended_on else "(när är okänt)"
-        by = status.ended_by
-        if isinstance(by, rules.Annulment):
-            return (
-                f"Upphävt av {by.court} i mål {by.court_case_number} {when}."
-                if by.court
-                else f"Upphävt av domstol {when}."
-            )
-        if status.how == rules.ENDED_WITH_AMENDED:
-            return f"Upphört med det ändrade beslutet {self.label(by)} {when}."
-        verb = {rules.REVOKES: "Upphävt", rules.WITHDRAWS: "Återkallat"}.get(status.how, "Upphört")
-        return f"{verb} genom {self.label(by)} {when}."
-
-    def today_answer(self) -> dict:
-        """A plain answer to "what applies today?": the decisions in force, those that no
-        longer are, and proposals that have not (yet) led to a decision."""
-        in_force, ended, waiting = [], [], []
-        leads_to: dict[int, list[int]] = {}
-        for row in self.graph.link_rows:
-            if row.kind == rules.PROPOSES and row.target_id is not None:
-                leads_to.setdefault(row.source_id, []).append(row.target_id)
-
-        def reaches_decision(start: int) -> bool:
-            seen, stack = {start}, [start]
-            while stack:
-                for nxt in leads_to.get(stack.pop(), []):
-                    node = self.graph.nodes.get(nxt)
-                    if node and node.kind != rules.KIND_PROPOSAL:
-                        return True
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        stack.append(nxt)
-            return False
-
-        for decision in self.visible_order():
-            status = self.force.get(decision.pk)
-            node = self.graph.nodes[decision.pk]
-            if status is None:
-                continue
-            if status.in_force:
-                in_force.append(decision)
-            elif status.ended_by is not None:
-                ended.append(decision)
-            elif node.kind == rules.KIND_PROPOSAL and not reaches_decision(decision.pk):
-                outgoing = [r for r in self.graph.link_rows if r.source_id == decision.pk]
-                if not any(r.target_id is None for r in outgoing):
-                    waiting.append(decision)
-        return {"in_force": in_force, "ended": ended, "waiting": waiting}
-
-
-def load_history(
-    *,
-    user,
-    case_ids: Iterable[int] = (),
-    decision_ids: Iterable[int] = (),
-    documents: bool = False,
-    on: dt.date | None = None,
-) -> History:
-    """The chain around cases or decisions with everything shown of it: 4 queries (5 with
-    ``documents``) after the chain query, whatever its length."""
-    from django.db.models import Prefetch
-
-    from cases.access import can_see_unapproved_decisions
-    from cases.models import Case, CaseLink, Document
-    from decisions.models import Appeal
-
-    on = on or rules.today()
-    graph = load_graph(case_ids=case_ids, decision_ids=decision_ids)
-    decisions = {
-        d.pk: d
-        for d in Decision.objects.filter(pk__in=graph.decision_ids).select_related(
-            "meeting", "organ", "organ__organisation", "case", "case__register"
-        )
-    }
-    case_query = Case.objects.filter(pk__in=graph.case_ids).select_related(
-        "register", "register__organisation", "register__organ"
-    )
-    if documents:
-        case_query = case_query.prefetch_related(
-            Prefetch("documents", queryset=Document.objects.order_by("serial"))
-        )
-    cases = {c.pk: c for c in case_query.order_by("year", "register__code", "serial")}
-    appeals: dict[int, list] = {}
-    for appeal in Appeal.objects.filter(decision_id__in=graph.decision_ids).order_by("lodged_on"):
-        appeals.setdefault(appeal.decision_id, []).append(appeal)
-    case_links = list(CaseLink.objects.filter(from_case_id__in=graph.case_ids).order_by("id"))
-    history = History(
-        graph=graph,
-        decisions=decisions,
-        cases=cases,
-        appeals=appeals,
-        case_links=case_links,
-        on=on,
-        may_see_drafts=can_see_unapproved_decisions(user),
-    )
-    resolved = graph.resolve()
-    history.order = [node.id for node in resolved.decisions]
-    for decision in decisions.values():
-        decision.chain_label = graph.nodes[decision.pk].label
-    errors = list(resolved.errors)
-    try:
-        history.force = graph.force(on)
-    except ValueError as error:  # amendments in a cycle: show the chain, say so
-        errors.append(str(error))
-    history.errors = tuple(errors)
-    return history

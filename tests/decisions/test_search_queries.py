@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from cases.search import MAX_HITS, search
 from cases.services import add_document, import_case, register_case
+from decisions.search import MAX_HITS, search
 from tests.factories import make_register
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_many_matches_give_at_most_max_hits_best_first_with_snippets(ks):
 def test_a_broad_word_ranks_only_the_newest_candidates_and_says_so(ks, monkeypatch, client):
     """A word in more than RANK_CANDIDATES rows of a kind: the best of the newest are shown, and
     the page and the API say that the ranking was limited (docs/benchmarks.md, broad search)."""
-    monkeypatch.setattr("cases.search.RANK_CANDIDATES", 3)
+    monkeypatch.setattr("decisions.search.RANK_CANDIDATES", 3)
     oldest = register_case(register=ks, title="Detaljplan detaljplan detaljplan", year=2024)
     newer = [register_case(register=ks, title=f"Detaljplan {n}", year=2024) for n in range(4)]
 

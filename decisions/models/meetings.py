@@ -1,26 +1,29 @@
-"""What was decided: sammanträden, their §§, yrkanden, voteringar, reservationer, jäv and the
-links between decisions (proposes, revokes, withdraws, amends, refers back).
+"""What was decided: sammanträden and their protocols, §§, närvaro and deltagare, yrkanden,
+voteringar, reservationer and jäv.
+
+Each concept a page asks about is defined once here, the row form beside the queryset form
+(STYLE.md): "the protocol is justerat" (``Meeting.is_approved`` / ``MeetingQuerySet.justerade``),
+"the protocol is on the anslagstavla on a date" (``Meeting.status`` /
+``MeetingQuerySet.on_board``), "the § is justerad" (``Decision.is_justerad`` /
+``DecisionQuerySet.justerade``), "this user may see this §" (``DecisionQuerySet.visible_to``) and
+"this person serves at the meeting" (``Attendance.is_serving`` / ``AttendanceQuerySet.serving``).
 
 Three time axes are kept apart: the audit trail (``history``, who changed a record), the
 procedural dates (meeting, justering, anslag) and legal validity, which is derived from the
-links and appeals by ``decisions.rules`` and never stored as a flag.
+links and appeals by ``decisions.chains.rules`` and never stored as a flag.
 """
 
-from django.conf import settings
+import datetime as dt
+
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
+from decisions import rules as date_rules
+from insjoriket.access import can_see_unapproved_decisions
 from members.models import Organ, Person
-
-
-def filename_part(text: str, default: str = "organ") -> str:
-    """``text`` (an organ's code) as part of a file name: letters and digits kept, anything
-    else a hyphen (``KS/AU`` → ``KS-AU``)."""
-    return "".join(c if c.isalnum() else "-" for c in text).strip("-") or default
 
 
 def justerad_q(path: str = "") -> Q:
@@ -29,6 +32,73 @@ def justerad_q(path: str = "") -> Q:
     to the meeting: ``""`` for meetings, ``"meeting__"`` for §§, ``"meetings__"`` for organs.
     Its negation, ``~justerad_q()``, is "not yet justerat"."""
     return Q(**{f"{path}approved_on__isnull": False}) | Q(**{f"{path}approved_date_unknown": True})
+
+
+def on_board_q(on: dt.date, path: str = "") -> Q:
+    """The condition "the protocol is on the anslagstavla on ``on``" (``Meeting.status(on) ==
+    ON_BOARD``): posted with a justering date, on or before ``on``, and not taken down by then
+    (KL 8 kap. 12 §). ``path`` as for ``justerad_q``."""
+    return Q(**{f"{path}approved_on__isnull": False, f"{path}posted_on__lte": on}) & (
+        Q(**{f"{path}removed_on__isnull": True}) | Q(**{f"{path}removed_on__gt": on})
+    )
+
+
+class MeetingQuerySet(models.QuerySet):
+    def justerade(self) -> "MeetingQuerySet":
+        """Meetings whose protocol is justerat (``Meeting.is_approved``)."""
+        return self.filter(justerad_q())
+
+    def not_justerade(self) -> "MeetingQuerySet":
+        return self.exclude(justerad_q())
+
+    def on_board(self, on: dt.date) -> "MeetingQuerySet":
+        """Protocols on the anslagstavla on ``on`` (``Meeting.status(on) == ON_BOARD``)."""
+        return self.filter(on_board_q(on))
+
+    def taken_down(self, on: dt.date) -> "MeetingQuerySet":
+        """Protocols whose anslag was taken down on or before ``on`` (``TAKEN_DOWN``)."""
+        return self.filter(approved_on__isnull=False, removed_on__lte=on)
+
+    def with_status(self, status: str, on: dt.date) -> "MeetingQuerySet":
+        """Meetings whose ``status(on)`` is ``status`` (one of ``Meeting.Status``)."""
+        S = Meeting.Status
+        if status == S.TAKEN_DOWN:
+            return self.taken_down(on)
+        if status == S.ON_BOARD:
+            return self.on_board(on)
+        if status == S.APPROVED:
+            return self.justerade().exclude(on_board_q(on)).exclude(removed_on__lte=on)
+        if status == S.UNAPPROVED:
+            return self.not_justerade().filter(held_on__lte=on)
+        if status == S.PLANNED:
+            return self.not_justerade().filter(Q(held_on__gt=on) | Q(held_on__isnull=True))
+        return self.none()
+
+    def for_list_page(self) -> "MeetingQuerySet":
+        """The secretary's meeting list: organ and organisation per row, the number of §§ as
+        an annotation."""
+        return self.select_related("organ", "organ__organisation").annotate(
+            decision_count=models.Count("decisions")
+        )
+
+    def for_meeting_page(self) -> "MeetingQuerySet":
+        """The meeting page: organ, närvaro with persons, justerare, and the §§ with their
+        ärende, counts of yrkanden and reservationer and what the justering check reads
+        (``DecisionQuerySet.with_approval_checks``); constant queries."""
+        decisions = (
+            Decision.objects.with_approval_checks()
+            .select_related("case")
+            .annotate(
+                motion_count=models.Count("motions", distinct=True),
+                reservation_count=models.Count("reservations", distinct=True),
+            )
+            .order_by("number", "id")
+        )
+        return self.select_related("organ", "organ__organisation").prefetch_related(
+            models.Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
+            "approvers",
+            models.Prefetch("decisions", queryset=decisions),
+        )
 
 
 class Meeting(models.Model):
@@ -83,6 +153,17 @@ class Meeting(models.Model):
 
     history = HistoricalRecords(m2m_fields=[approvers])
 
+    objects = MeetingQuerySet.as_manager()
+
+    class Status(models.TextChoices):
+        """Where a meeting's protocol stands on a date (``status(on)``)."""
+
+        PLANNED = "planerat", _("Planerat")
+        UNAPPROVED = "ojusterat", _("Ojusterat")
+        APPROVED = "justerat", _("Justerat")
+        ON_BOARD = "anslaget", _("Anslaget")
+        TAKEN_DOWN = "nedtaget", _("Nedtaget")
+
     class Meta:
         verbose_name = _("sammanträde")
         verbose_name_plural = _("sammanträden")
@@ -130,8 +211,37 @@ class Meeting(models.Model):
     @property
     def is_approved(self) -> bool:
         """Whether the protocol is justerat: with a known date or with the date unknown
-        (``justerad_q`` is the same condition in a query)."""
+        (``MeetingQuerySet.justerade`` is the same condition in a query)."""
         return self.approved_on is not None or self.approved_date_unknown
+
+    def is_on_board(self, on: dt.date) -> bool:
+        """Whether the protocol is on the anslagstavla on ``on`` (``on_board_q``)."""
+        return (
+            self.approved_on is not None
+            and self.posted_on is not None
+            and self.posted_on <= on
+            and (self.removed_on is None or self.removed_on > on)
+        )
+
+    def status(self, on: dt.date) -> str:
+        """planerat / ojusterat / justerat / anslaget / nedtaget on ``on``
+        (``MeetingQuerySet.with_status`` is the same in a query)."""
+        if self.approved_on is not None and self.removed_on is not None and self.removed_on <= on:
+            return self.Status.TAKEN_DOWN
+        if self.is_on_board(on):
+            return self.Status.ON_BOARD
+        if self.is_approved:
+            return self.Status.APPROVED
+        if self.held_on is None or self.held_on > on:
+            return self.Status.PLANNED
+        return self.Status.UNAPPROVED
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def serving(self) -> "AttendanceQuerySet":
+        """Those who serve (tjänstgör) at the meeting: ledamöter and tjänstgörande ersättare
+        (``Attendance.is_serving``)."""
+        return self.filter(role__in=Attendance.SERVING_ROLES)
 
 
 class Attendance(models.Model):
@@ -157,6 +267,11 @@ class Attendance(models.Model):
 
     history = HistoricalRecords()
 
+    objects = AttendanceQuerySet.as_manager()
+
+    # Who serves (tjänstgör): takes part in the §§, votes and may reserve (rules 11, 13, 15).
+    SERVING_ROLES = (Role.MEMBER, Role.SERVING_SUBSTITUTE)
+
     class Meta:
         verbose_name = _("närvaro")
         verbose_name_plural = _("närvaro")
@@ -171,6 +286,77 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
+
+    @property
+    def is_serving(self) -> bool:
+        """Whether the person serves at the meeting (``AttendanceQuerySet.serving``)."""
+        return self.role in self.SERVING_ROLES
+
+
+def justerad_decision_q() -> Q:
+    """The condition "the § is justerad" (``Decision.is_justerad``) for a query of §§."""
+    return justerad_q("meeting__") | Q(approved_immediately=True)
+
+
+class DecisionQuerySet(models.QuerySet):
+    def justerade(self) -> "DecisionQuerySet":
+        """§§ that are justerade (``Decision.is_justerad``): their protocol is, or they were
+        justerade omedelbart (rule 7)."""
+        return self.filter(justerad_decision_q())
+
+    def with_justerad(self) -> "DecisionQuerySet":
+        """Each § annotated ``justerad`` (``Decision.is_justerad``), for reads of ``values()``."""
+        return self.annotate(
+            justerad=models.ExpressionWrapper(
+                justerad_decision_q(), output_field=models.BooleanField()
+            )
+        )
+
+    def visible_to(self, user) -> "DecisionQuerySet":
+        """§§ ``user`` may read: every § for members and staff, only justerade §§ for
+        visitors (TF 2 kap. 10 §: a protocol is allmän handling once justerat)."""
+        if can_see_unapproved_decisions(user):
+            return self
+        return self.justerade()
+
+    def with_approval_checks(self) -> "DecisionQuerySet":
+        """What the justering check (``approval_problems``, rule 11) reads of each §, as
+        annotations: whether it has participants, and how many voteringar."""
+        return self.annotate(
+            has_participants=models.Exists(
+                Participation.objects.filter(decision=models.OuterRef("pk"))
+            ),
+            vote_count=models.Count("votes", distinct=True),
+        )
+
+    def for_secretary_page(self) -> "DecisionQuerySet":
+        """The secretary's § page: meeting, organ, ärende, deltagare, yrkanden with
+        instämmande, voteringar with their voteringslista, reservationer, jäv and rättelser."""
+        return self.select_related(
+            "meeting", "meeting__organ", "meeting__organ__organisation", "case"
+        ).prefetch_related(
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("person").order_by("person__name"),
+            ),
+            models.Prefetch(
+                "motions",
+                queryset=Motion.objects.select_related("mover").prefetch_related("supporters"),
+            ),
+            models.Prefetch("votes", queryset=Vote.objects.prefetch_related("ballots__person")),
+            "reservations__person",
+            "recusals__person",
+            "corrections",
+        )
+
+    def for_case_page(self, user) -> "DecisionQuerySet":
+        """The §§ of a case as its page lists them: those ``user`` may see, with organ and
+        meeting, in date order."""
+        return (
+            self.visible_to(user)
+            .select_related("organ", "meeting")
+            .order_by("meeting__held_on", "number")
+        )
 
 
 class Decision(models.Model):
@@ -223,6 +409,8 @@ class Decision(models.Model):
 
     history = HistoricalRecords()
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("paragraf")
         verbose_name_plural = _("paragrafer")
@@ -260,6 +448,25 @@ class Decision(models.Model):
     def label(self) -> str:
         """``§ 128``, or ``§ ?`` when the number is not known."""
         return f"§ {self.number}" if self.number else "§ ?"
+
+    @property
+    def is_justerad(self) -> bool:
+        """Justerad: the protocol is (also "justerat, datum okänt"), or the § was justerad
+        omedelbart (rule 7). ``DecisionQuerySet.justerade`` is the same in a query."""
+        return bool(self.approved_immediately or self.meeting.is_approved)
+
+    @property
+    def approval_date(self) -> dt.date | None:
+        """The day the § was justerad (``date_rules.effective_approval_date``): the meeting day
+        for an omedelbart justerad § (rule 7), else the protocol's justering date; None while
+        not justerad or when the date is unknown."""
+        if self.approved_immediately and self.meeting.held_on:
+            return date_rules.effective_approval_date(
+                held_on=self.meeting.held_on,
+                approved_on=self.meeting.approved_on,
+                approved_immediately=True,
+            )
+        return self.meeting.approved_on
 
 
 class Participation(models.Model):
@@ -446,268 +653,3 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} (jäv)"
-
-
-class DecisionLink(models.Model):
-    """``source`` <kind> ``target``, read as a sentence: "VFN § 222 proposes KS § 440",
-    "KF § 12 revokes KF § 94".
-
-    Time runs with the link for ``proposes`` (a proposal precedes the decision it proposes)
-    and against it for every other kind (a decision can only revoke, withdraw, amend or refer
-    back an earlier one); ``decisions.rules`` refuses links that break this, form a cycle, or
-    revoke/amend across organs without competence.
-
-    ``target`` may be empty while the decision it names is not yet in the register:
-    ``target_reference`` then holds the citation as the source gives it (organ, date, §) and
-    the link is resolved when that decision is registered.
-    """
-
-    class Kind(models.TextChoices):
-        PROPOSES = "proposes", _("föreslår")
-        REVOKES = "revokes", _("upphäver")
-        WITHDRAWS = "withdraws", _("återkallar")
-        AMENDS = "amends", _("ändrar")
-        REFERS_BACK = "refers_back", _("återremitterar")
-
-    source = models.ForeignKey(
-        Decision, on_delete=models.PROTECT, related_name="links_out", verbose_name=_("från §")
-    )
-    target = models.ForeignKey(
-        Decision,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="links_in",
-        verbose_name=_("till §"),
-    )
-    target_reference = models.CharField(
-        _("hänvisning"),
-        max_length=300,
-        blank=True,
-        help_text=_("Beslutet som källan anger det, om det ännu inte finns i registret."),
-    )
-    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
-    note = models.CharField(_("anteckning"), max_length=300, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("beslutskoppling")
-        verbose_name_plural = _("beslutskopplingar")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "target", "kind"], name="decision_link_unique"
-            ),
-            models.CheckConstraint(condition=~Q(source=F("target")), name="decision_link_not_self"),
-            models.CheckConstraint(
-                condition=Q(target__isnull=False) | ~Q(target_reference=""),
-                name="decision_link_has_target",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["proposes", "revokes", "withdraws", "amends", "refers_back"]),
-                name="decision_link_kind_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        target = self.target or self.target_reference
-        return f"{self.source} {self.get_kind_display()} {target}"
-
-
-class Appeal(models.Model):
-    """A laglighetsprövning (KL 13 kap.) of a decision and the court's ruling.
-
-    An annulment (``outcome=annulled``) ends the decision's force from ``decided_on`` like a
-    revocation does.
-    """
-
-    class Outcome(models.TextChoices):
-        PENDING = "pending", _("pågår")
-        REJECTED = "rejected", _("avslaget")
-        ANNULLED = "annulled", _("upphävt")
-        WITHDRAWN = "withdrawn", _("återkallat")
-
-    decision = models.ForeignKey(
-        Decision, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("§")
-    )
-    court = models.CharField(_("domstol"), max_length=200)
-    court_case_number = models.CharField(_("målnummer"), max_length=60)
-    lodged_on = models.DateField(_("inkommet"))
-    decided_on = models.DateField(_("avgjort"), null=True, blank=True)
-    outcome = models.CharField(
-        _("utgång"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
-    )
-    final = models.BooleanField(_("lagakraftvunnen dom"), default=False)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("laglighetsprövning")
-        verbose_name_plural = _("laglighetsprövningar")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["court", "court_case_number"], name="appeal_case_number_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome__in=["pending", "rejected", "annulled", "withdrawn"]),
-                name="appeal_outcome_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("lodged_on")),
-                name="appeal_dates_in_order",
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome="pending") | Q(decided_on__isnull=False),
-                name="appeal_decided_has_date",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.court} mål {self.court_case_number}"
-
-
-class Correction(models.Model):
-    """A rättelse of a justerad protocol (rule 9): who, when, what and why. The justerad text
-    itself never changes; every later print shows its corrections."""
-
-    decision = models.ForeignKey(
-        Decision, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("§")
-    )
-    made_by = models.CharField(_("gjord av"), max_length=200)
-    made_on = models.DateField(_("datum"))
-    what = models.TextField(_("vad som rättas"))
-    why = models.TextField(_("skäl"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("rättelse")
-        verbose_name_plural = _("rättelser")
-        ordering = ["decision", "made_on"]
-
-    def __str__(self) -> str:
-        return f"Rättelse {self.made_on} av {self.made_by}"
-
-
-class StoredExtract(models.Model):
-    """A rendered protokollsutdrag (rule 30), kept so that the same extract is served again
-    without rendering.
-
-    A justerad § never changes, but what is printed with it can grow: rättelser (rule 9) and
-    later decisions that revoke or amend it. ``content_key`` fingerprints those, so a new
-    rättelse or revocation gives a new stored extract while the old one stays as issued. The
-    utdragsbestyrkande (certifier and date) is part of the rendered page, so one extract is
-    stored per §, certifier, day and content.
-    """
-
-    decision = models.ForeignKey(
-        Decision, on_delete=models.PROTECT, related_name="stored_extracts", verbose_name=_("§")
-    )
-    certified_by = models.CharField(_("bestyrkt av"), max_length=200)
-    issued_on = models.DateField(_("utfärdat"))
-    content_key = models.CharField(_("innehållsnyckel"), max_length=64)
-    pdf = models.BinaryField(_("PDF"))
-    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("lagrat protokollsutdrag")
-        verbose_name_plural = _("lagrade protokollsutdrag")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["decision", "certified_by", "issued_on", "content_key"],
-                name="stored_extract_unique",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Utdrag {self.decision_id} {self.issued_on} {self.certified_by}"
-
-
-class ExtractIssue(models.Model):
-    """That a protokollsutdrag was issued: which §, by whom, when (rule 30)."""
-
-    decision = models.ForeignKey(
-        Decision, on_delete=models.PROTECT, related_name="extract_issues", verbose_name=_("§")
-    )
-    stored_extract = models.ForeignKey(
-        StoredExtract,
-        on_delete=models.PROTECT,
-        related_name="issues",
-        verbose_name=_("lagrat utdrag"),
-    )
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="extract_issues",
-        verbose_name=_("utfärdat av"),
-    )
-    issued_at = models.DateTimeField(_("utfärdat"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("utfärdat protokollsutdrag")
-        verbose_name_plural = _("utfärdade protokollsutdrag")
-        ordering = ["-issued_at"]
-        indexes = [
-            models.Index(fields=["decision", "issued_at"], name="extract_issue_decision_idx")
-        ]
-
-    def __str__(self) -> str:
-        return f"Utdrag {self.decision_id} {self.issued_at:%Y-%m-%d %H:%M}"
-
-
-class ProtocolBatch(models.Model):
-    """A request for a whole year's justerade protocols of one organ as one ZIP of PDFs,
-    rendered by a Celery worker (``decisions.tasks.render_protocol_batch``).
-
-    The job's state is this row, and the ZIP is stored in it (not a local file), so that every
-    app server and worker sees the same job. History is kept without the ZIP itself.
-    """
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("köad")
-        RUNNING = "running", _("pågår")
-        DONE = "done", _("klar")
-        FAILED = "failed", _("misslyckad")
-
-    organ = models.ForeignKey(
-        Organ, on_delete=models.PROTECT, related_name="protocol_batches", verbose_name=_("organ")
-    )
-    year = models.PositiveSmallIntegerField(_("år"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="protocol_batches",
-        verbose_name=_("beställd av"),
-    )
-    requested_at = models.DateTimeField(_("beställd"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    started_at = models.DateTimeField(_("startad"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
-    protocol_count = models.PositiveIntegerField(_("antal protokoll"), null=True, blank=True)
-    error = models.TextField(_("fel"), blank=True)
-    result_zip = models.BinaryField(_("ZIP-fil"), null=True, blank=True)
-    zip_size = models.PositiveIntegerField(_("ZIP-filens storlek (byte)"), null=True, blank=True)
-
-    history = HistoricalRecords(excluded_fields=["result_zip"])
-
-    class Meta:
-        verbose_name = _("utskrift av årets protokoll")
-        verbose_name_plural = _("utskrifter av årets protokoll")
-        ordering = ["-requested_at", "-id"]
-        indexes = [
-            models.Index(fields=["requested_by", "-requested_at"], name="protocol_batch_user_idx")
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="done") | Q(result_zip__isnull=False),
-                name="protocol_batch_done_has_zip",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Protokoll {self.organ_id} {self.year} ({self.get_status_display()})"
-
-    def zip_filename(self) -> str:
-        return f"protokoll-{filename_part(self.organ.code)}-{self.year}.zip"

@@ -1,0 +1,41 @@
+"""The decisions app's models, in three modules by what they hold: ``meetings`` (sammanträden,
+§§ and what happened at them), ``links`` (what later happened to a §: links, appeals,
+rättelser) and ``publishing`` (stored extracts, protocol orders). Tables and app label are
+``decisions``'s, as before the split."""
+
+from decisions.models.links import Appeal, Correction, DecisionLink
+from decisions.models.meetings import (
+    Attendance,
+    Ballot,
+    Decision,
+    Meeting,
+    Motion,
+    Participation,
+    Recusal,
+    Reservation,
+    Vote,
+    justerad_q,
+    on_board_q,
+)
+from decisions.models.publishing import ExtractIssue, ProtocolBatch, StoredExtract, filename_part
+
+__all__ = [
+    "Appeal",
+    "Attendance",
+    "Ballot",
+    "Correction",
+    "Decision",
+    "DecisionLink",
+    "ExtractIssue",
+    "Meeting",
+    "Motion",
+    "Participation",
+    "ProtocolBatch",
+    "Recusal",
+    "Reservation",
+    "StoredExtract",
+    "Vote",
+    "filename_part",
+    "justerad_q",
+    "on_board_q",
+]

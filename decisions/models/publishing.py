@@ -1,0 +1,142 @@
+"""What is published from a protocol and kept: stored protokollsutdrag, who issued them, and
+orders of a whole year's protocols."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from decisions.models.meetings import Decision
+from members.models import Organ
+
+
+def filename_part(text: str, default: str = "organ") -> str:
+    """``text`` (an organ's code) as part of a file name: letters and digits kept, anything
+    else a hyphen (``KS/AU`` → ``KS-AU``)."""
+    return "".join(c if c.isalnum() else "-" for c in text).strip("-") or default
+
+
+class StoredExtract(models.Model):
+    """A rendered protokollsutdrag (rule 30), kept so that the same extract is served again
+    without rendering.
+
+    A justerad § never changes, but what is printed with it can grow: rättelser (rule 9) and
+    later decisions that revoke or amend it. ``content_key`` fingerprints those, so a new
+    rättelse or revocation gives a new stored extract while the old one stays as issued. The
+    utdragsbestyrkande (certifier and date) is part of the rendered page, so one extract is
+    stored per §, certifier, day and content.
+    """
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="stored_extracts", verbose_name=_("§")
+    )
+    certified_by = models.CharField(_("bestyrkt av"), max_length=200)
+    issued_on = models.DateField(_("utfärdat"))
+    content_key = models.CharField(_("innehållsnyckel"), max_length=64)
+    pdf = models.BinaryField(_("PDF"))
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lagrat protokollsutdrag")
+        verbose_name_plural = _("lagrade protokollsutdrag")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "certified_by", "issued_on", "content_key"],
+                name="stored_extract_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Utdrag {self.decision_id} {self.issued_on} {self.certified_by}"
+
+
+class ExtractIssue(models.Model):
+    """That a protokollsutdrag was issued: which §, by whom, when (rule 30)."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="extract_issues", verbose_name=_("§")
+    )
+    stored_extract = models.ForeignKey(
+        StoredExtract,
+        on_delete=models.PROTECT,
+        related_name="issues",
+        verbose_name=_("lagrat utdrag"),
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="extract_issues",
+        verbose_name=_("utfärdat av"),
+    )
+    issued_at = models.DateTimeField(_("utfärdat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("utfärdat protokollsutdrag")
+        verbose_name_plural = _("utfärdade protokollsutdrag")
+        ordering = ["-issued_at"]
+        indexes = [
+            models.Index(fields=["decision", "issued_at"], name="extract_issue_decision_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Utdrag {self.decision_id} {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class ProtocolBatch(models.Model):
+    """A request for a whole year's justerade protocols of one organ as one ZIP of PDFs,
+    rendered by a Celery worker (``decisions.tasks.render_protocol_batch``).
+
+    The job's state is this row, and the ZIP is stored in it (not a local file), so that every
+    app server and worker sees the same job. History is kept without the ZIP itself.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("köad")
+        RUNNING = "running", _("pågår")
+        DONE = "done", _("klar")
+        FAILED = "failed", _("misslyckad")
+
+    organ = models.ForeignKey(
+        Organ, on_delete=models.PROTECT, related_name="protocol_batches", verbose_name=_("organ")
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="protocol_batches",
+        verbose_name=_("beställd av"),
+    )
+    requested_at = models.DateTimeField(_("beställd"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    started_at = models.DateTimeField(_("startad"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    protocol_count = models.PositiveIntegerField(_("antal protokoll"), null=True, blank=True)
+    error = models.TextField(_("fel"), blank=True)
+    result_zip = models.BinaryField(_("ZIP-fil"), null=True, blank=True)
+    zip_size = models.PositiveIntegerField(_("ZIP-filens storlek (byte)"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["result_zip"])
+
+    class Meta:
+        verbose_name = _("utskrift av årets protokoll")
+        verbose_name_plural = _("utskrifter av årets protokoll")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-requested_at"], name="protocol_batch_user_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(result_zip__isnull=False),
+                name="protocol_batch_done_has_zip",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Protokoll {self.organ_id} {self.year} ({self.get_status_display()})"
+
+    def zip_filename(self) -> str:
+        return f"protokoll-{filename_part(self.organ.code)}-{self.year}.zip"

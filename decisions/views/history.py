@@ -1,0 +1,171 @@
+"""Read pages for förtroendevalda and the public: a case's whole history across registers and
+organs, a decision (§) with everything recorded about it, and the secretary's list of
+citations that disagree with the register.
+
+The views only ask ``decisions.chains`` (the chain, loaded in one query, and its records in a
+fixed number more; its citations; its diagram).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from decisions.chains import citations, diagram
+from decisions.chains import history as chain_history
+from decisions.models import Ballot, Decision, Motion, Vote
+from insjoriket.access import can_see_secret
+
+# --------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------
+
+
+def _decision_rows(
+    history: chain_history.History, may_see_secret: bool, only: int | None = None
+) -> list[dict]:
+    rows = []
+    for decision in history.visible_order():
+        if only is not None and decision.pk != only:
+            continue
+        case = history.cases.get(decision.case_id) if decision.case_id else None
+        rows.append(
+            {
+                "decision": decision,
+                "label": history.graph.nodes[decision.pk].label,
+                "case": case,
+                "case_title": case.title_for(may_see_secret=may_see_secret) if case else "",
+                "links": history.links_of(decision.pk),
+                "status": history.force.get(decision.pk),
+                "status_text": history.status_text(decision.pk),
+                "dates": chain_history.legal_dates(
+                    decision, history.appeals.get(decision.pk, ()), on=history.on
+                ),
+                "appeals": history.appeals.get(decision.pk, []),
+                "justerad": decision.is_justerad,
+            }
+        )
+    return rows
+
+
+@require_GET
+def case_history(request, case_id: int):
+    """A matter's whole history: linked cases across registers, every decision in date order,
+    the links in words, the legal dates, the documents and what applies today."""
+    history = chain_history.load_history(user=request.user, case_ids=[case_id], documents=True)
+    case = history.cases.get(case_id)
+    may_see_secret = can_see_secret(request.user)
+    if case is None or (case.is_secret and not may_see_secret):
+        raise Http404(_("Ärendet finns inte."))
+    case_rows = []
+    link_notes = {}
+    for link in history.case_links:
+        link_notes.setdefault(link.from_case_id, []).append(link)
+        link_notes.setdefault(link.to_case_id, []).append(link)
+    for other in history.cases.values():
+        hidden = other.is_secret and not may_see_secret
+        documents = []
+        if not hidden:
+            for document in other.documents.all():
+                document.case = other
+                document.shown_title = document.title_for(may_see_secret=may_see_secret)
+                document.hidden = document.is_secret and not may_see_secret
+                documents.append(document)
+        case_rows.append(
+            {
+                "case": other,
+                "title": other.title_for(may_see_secret=may_see_secret),
+                "hidden": hidden,
+                "is_start": other.pk == case.pk,
+                "documents": documents,
+                "notes": [link.note for link in link_notes.get(other.pk, []) if link.note],
+            }
+        )
+    rows = _decision_rows(history, may_see_secret)
+    return render(
+        request,
+        "decisions/history/case_history.html",
+        {
+            "case": case,
+            "case_title": case.title_for(may_see_secret=may_see_secret),
+            "case_rows": case_rows,
+            "rows": rows,
+            "hidden_count": history.hidden_count(),
+            "answer": history.today_answer(),
+            "history": history,
+            "diagram": diagram.build_diagram(history),
+            "errors": history.errors,
+            "today": history.on,
+        },
+    )
+
+
+@require_GET
+def decision_detail(request, decision_id: int):
+    """A § with its sections, votes, reservations, links, legal dates and citation checks."""
+    history = chain_history.load_history(user=request.user, decision_ids=[decision_id])
+    if not history.visible(decision_id):
+        raise Http404(_("Beslutet finns inte."))
+    decision = (
+        Decision.objects.select_related(
+            "meeting", "organ", "organ__organisation", "case", "case__register"
+        )
+        .prefetch_related(
+            Prefetch(
+                "motions",
+                queryset=Motion.objects.select_related("mover").prefetch_related("supporters"),
+            ),
+            Prefetch(
+                "votes",
+                queryset=Vote.objects.prefetch_related(
+                    Prefetch("ballots", queryset=Ballot.objects.select_related("person"))
+                ),
+            ),
+            "reservations__person",
+            "recusals__person",
+            "corrections",
+            "participations__person",
+        )
+        .get(pk=decision_id)
+    )
+    may_see_secret = can_see_secret(request.user)
+    status = history.force.get(decision.pk)
+    ended = status is not None and not status.in_force and status.ended_by is not None
+    checks = citations.checks_for(decision)
+    (row,) = _decision_rows(history, may_see_secret, only=decision.pk)
+    return render(
+        request,
+        "decisions/history/decision_detail.html",
+        {
+            "decision": decision,
+            "row": row,
+            "label": history.graph.nodes[decision.pk].label,
+            "case_title": decision.case.title_for(may_see_secret=may_see_secret)
+            if decision.case
+            else "",
+            "status": status,
+            "status_text": history.status_text(decision.pk),
+            "ended": ended,
+            "links_out": [w for w in row["links"] if w.direction == "out"],
+            "links_in": [w for w in row["links"] if w.direction == "in"],
+            "citation_checks": checks,
+            "warnings": [c for c in checks if c.is_warning],
+            "justerad": decision.is_justerad,
+            "today": history.on,
+        },
+    )
+
+
+@require_GET
+@login_required
+def citation_list(request):
+    """Every decision whose text cites a decision otherwise than the register holds it."""
+    if not request.user.has_perm("decisions.change_decision"):
+        raise PermissionDenied
+    found = citations.all_warnings()
+    return render(request, "decisions/history/citation_list.html", {"found": found})

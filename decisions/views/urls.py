@@ -1,0 +1,93 @@
+"""Every URL of the decisions app's pages, in one module. The pages are grouped by who uses
+them, each group its own namespace (mounted by ``insjoriket/urls.py``):
+
+- ``secretary_patterns`` (namespace ``secretary``, under /sammantraden/): the
+  nämndsekreterare's meetings, §§, justering, anslag, expediering and year's protocols;
+- ``history_patterns`` (``history``, at the root): a case's history across registers and a
+  decision's page, for förtroendevalda and the public;
+- ``public_patterns`` (``public``): the digital anslagstavla;
+- ``pdf_patterns`` (``decisions``, under /beslut/): protokollsutdrag and whole protocols;
+- ``member_patterns`` (``members``): förbund and memberships over time;
+- ``case_patterns``: the case page and the search page, added to the ``cases`` namespace
+  under /arenden/ because they are the diarium's pages that also show §§.
+"""
+
+from django.urls import path
+
+from decisions.views import batches, cases, history, meetings, members, pdfs, public
+
+secretary_patterns = [
+    path("", meetings.meeting_list, name="meeting-list"),
+    path("planera/", meetings.meeting_plan, name="meeting-plan"),
+    path("arets-protokoll/", batches.protocol_batch_create, name="protocol-batch-create"),
+    path("arets-protokoll/status/", batches.protocol_batch_list, name="protocol-batch-list"),
+    path(
+        "arets-protokoll/hamta/",
+        batches.protocol_batch_download,
+        name="protocol-batch-download",
+    ),
+    path("<int:meeting_id>/", meetings.meeting_detail, name="meeting-detail"),
+    path("<int:meeting_id>/narvaro/", meetings.meeting_attendance, name="meeting-attendance"),
+    path("<int:meeting_id>/paragrafer/ny/", meetings.decision_add, name="decision-add"),
+    path("<int:meeting_id>/justera/", meetings.meeting_approve, name="meeting-approve"),
+    path("<int:meeting_id>/anslag/", meetings.meeting_post, name="meeting-post"),
+    path("<int:meeting_id>/anslag/ta-ned/", meetings.meeting_remove_posting, name="meeting-remove"),
+    path("paragraf/<int:decision_id>/", meetings.decision_detail, name="decision-detail"),
+    path("paragraf/<int:decision_id>/texter/", meetings.decision_texts, name="decision-texts"),
+    path("paragraf/<int:decision_id>/yrkande/", meetings.decision_motion, name="decision-motion"),
+    path("paragraf/<int:decision_id>/votering/", meetings.decision_vote, name="decision-vote"),
+    path(
+        "paragraf/<int:decision_id>/reservation/",
+        meetings.decision_reservation,
+        name="decision-reservation",
+    ),
+    path("paragraf/<int:decision_id>/jav/", meetings.decision_recusal, name="decision-recusal"),
+    path(
+        "paragraf/<int:decision_id>/omedelbar-justering/",
+        meetings.decision_approve_immediately,
+        name="decision-approve-immediately",
+    ),
+    path(
+        "paragraf/<int:decision_id>/rattelse/",
+        meetings.decision_correction,
+        name="decision-correction",
+    ),
+    path(
+        "paragraf/<int:decision_id>/expediering/",
+        meetings.decision_dispatch,
+        name="decision-dispatch",
+    ),
+    path(
+        "paragraf/<int:decision_id>/minoritetsaterremiss/",
+        meetings.decision_minority_referral,
+        name="decision-minority-referral",
+    ),
+]
+
+history_patterns = [
+    path("arenden/<int:case_id>/historik/", history.case_history, name="case-history"),
+    path("beslut/citat/", history.citation_list, name="citation-list"),
+    path("beslut/<int:decision_id>/", history.decision_detail, name="decision-detail"),
+]
+
+public_patterns = [
+    path("anslagstavla/", public.anslagstavla, name="anslagstavla"),
+    path("anslagstavla/arkiv/", public.anslagstavla_archive, name="anslagstavla-archive"),
+]
+
+pdf_patterns = [
+    path("<int:decision_id>/utdrag.pdf", pdfs.extract_pdf, name="extract-pdf"),
+    path("sammantraden/<int:meeting_id>/protokoll.pdf", pdfs.protocol_pdf, name="protocol-pdf"),
+]
+
+member_patterns = [
+    path("forbund/", members.federation_list, name="federation-list"),
+    path("forbund/<int:org_id>/", members.federation_detail, name="federation-detail"),
+    path("medlemmar/", members.member_list, name="member-list"),
+    path("medlemmar/<int:org_id>/", members.member_detail, name="member-detail"),
+]
+
+case_patterns = [
+    path("sok/", cases.search, name="search"),
+    path("<int:pk>/", cases.case_detail, name="case-detail"),
+]
