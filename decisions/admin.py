@@ -40,7 +40,6 @@ from decisions.models import (
     Reservation,
     StoredExtract,
     Vote,
-    justerad_q,
 )
 from members.admin import OrganListFilter, SelectRelatedInline
 
@@ -333,9 +332,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
         """The justering is written last (rule 9), as ``approve_minutes`` and the importer do:
         a meeting justerad on this page gets its §§, närvaro and justerare first, and only
         then its justering date or "justerat, datum okänt" (see ``save_related``)."""
-        was_approved = (
-            obj.pk is not None and Meeting.objects.filter(pk=obj.pk).filter(justerad_q()).exists()
-        )
+        was_approved = obj.pk is not None and Meeting.objects.filter(pk=obj.pk).justerade().exists()
         obj._pending_justering = {}
         if obj.is_approved and not was_approved:
             obj._pending_justering = {f: getattr(obj, f) for f in JUSTERING_FIELDS}

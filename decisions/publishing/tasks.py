@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from decisions.models import Meeting, ProtocolBatch, filename_part, justerad_q
+from decisions.models import Meeting, ProtocolBatch, filename_part
 from decisions.publishing import pdf
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ FINISHED = (ProtocolBatch.Status.DONE, ProtocolBatch.Status.FAILED)
 
 def batch_meetings(*, organ, year: int):
     """The justerade meetings of ``organ`` in ``year``, in date order (what the ZIP holds)."""
-    return Meeting.objects.filter(justerad_q(), organ=organ, year=year).order_by("held_on", "id")
+    return Meeting.objects.justerade().filter(organ=organ, year=year).order_by("held_on", "id")
 
 
 def protocol_filename(meeting: Meeting, used: set[str]) -> str:

@@ -17,6 +17,7 @@ from django.contrib.admin.sites import site
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -368,6 +369,10 @@ def test_the_rest_of_a_protocol_with_an_omedelbart_justerad_paragraph_stays_open
     services.approve_minutes(
         meeting=omedelbart.meeting, approved_on=APPROVED_ON, approvers=omedelbart.people[:2]
     )
+    assert Decision.objects.get(pk=omedelbart.other.pk).title == "Val av två revisorer"
+    assert Recusal.objects.get(pk=omedelbart.recusal.pk).ground == "Jäv enligt KL 6 kap. 28 §"
+    assert Attendance.objects.get(pk=omedelbart.attendance.pk).function == "ordförande"
+    assert Meeting.objects.get(pk=omedelbart.meeting.pk).approved_on == APPROVED_ON
 
 
 # --- what still works after justering -----------------------------------------------------------
@@ -382,9 +387,16 @@ def test_justering_closes_the_protocol_it_was_written_in(justerat):
 
 def test_saving_an_unchanged_justerad_row_is_allowed(justerat):
     """An unchanged save (the importer's re-run, a save() without edits) passes."""
-    for name in ("meeting", "decision", "participation", "motion", "vote", "ballot"):
+    names = ("meeting", "decision", "participation", "motion", "vote", "ballot")
+    before = {name: model_to_dict(getattr(justerat, name)) for name in names}
+    for name in names:
         getattr(justerat, name).save()
-    Decision.objects.filter(pk=justerat.decision.pk).update(title=justerat.decision.title)
+    assert (
+        Decision.objects.filter(pk=justerat.decision.pk).update(title=justerat.decision.title) == 1
+    )
+    for name in names:
+        row = getattr(justerat, name)
+        assert model_to_dict(type(row).objects.get(pk=row.pk)) == before[name], name
 
 
 def test_the_anslag_is_posted_and_taken_down_after_justering(justerat):

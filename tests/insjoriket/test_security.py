@@ -130,7 +130,7 @@ def test_the_admin_login_is_locked_by_the_same_rule(client, clerk):
 
 # --- 3. Content-Security-Policy -------------------------------------------------------------
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 
 def policy(response) -> dict[str, str]:
@@ -238,7 +238,7 @@ def test_history_and_lockout_texts_are_swedish():
     """locale/sv/LC_MESSAGES/django.po, compiled by `make setup` (compilemessages)."""
     from django.utils import translation
 
-    mo = Path(__file__).resolve().parent.parent / "locale/sv/LC_MESSAGES/django.mo"
+    mo = Path(__file__).resolve().parents[2] / "locale/sv/LC_MESSAGES/django.mo"
     assert mo.exists(), "run `make setup` (manage.py compilemessages) first"
     with translation.override("sv"):
         assert translation.gettext("Changed by") == "Ändrad av"

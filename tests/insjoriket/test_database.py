@@ -10,7 +10,7 @@ from django.db import connection
 
 from insjoriket.database import parse_database_url
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_tests_run_on_postgresql(db):

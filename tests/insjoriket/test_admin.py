@@ -202,7 +202,9 @@ REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
 def build(model: type[Model]) -> Model:
-    assert model in BUILDERS, f"tests/test_admin.py needs a builder for {model._meta.label}"
+    assert model in BUILDERS, (
+        f"tests/insjoriket/test_admin.py needs a builder for {model._meta.label}"
+    )
     return BUILDERS[model]()
 
 
