@@ -101,6 +101,22 @@ def _refuse(request, error, redirect_to: str):
     return redirect(redirect_to)
 
 
+def _action(request, form, service, *, arguments, success, done, failed, warns=False):
+    """The one shape of every POST handler of the secretary's pages: validate ``form``, call
+    ``service(user=…, **arguments(cleaned_data))``, and on success show ``success(result,
+    cleaned_data)`` (and, with ``warns``, each warning the service returned, rules 1 and 2)
+    and answer ``done(result)``; on a refusal — by the form, the service or the database —
+    answer ``failed(form)`` with the form and what was typed."""
+    if form.is_valid():
+        ok, result = _call(form, service, user=request.user, **arguments(form.cleaned_data))
+        if ok:
+            messages.success(request, success(result, form.cleaned_data))
+            for warning in result if warns else ():
+                messages.warning(request, warning)
+            return done(result)
+    return failed(form)
+
+
 # --- reads ----------------------------------------------------------------------------------
 
 
@@ -293,106 +309,96 @@ def meeting_attendance(request, meeting_id: int):
     )
 
 
+def _meeting_refused(request, meeting: Meeting, *, refuse_if_approved: bool = False, **failed):
+    """A meeting-page form that was refused: shown again (400), or, for a write that a
+    justerat protocol never takes (``refuse_if_approved``), a message and back to the page."""
+    if refuse_if_approved and meeting.is_approved:
+        return _refuse(
+            request,
+            ValidationError(services.PROTOCOL_IS_APPROVED),
+            reverse("secretary:meeting-detail", args=[meeting.pk]),
+        )
+    return _meeting_form_failed(request, meeting.pk, **failed)
+
+
+def _to_meeting(meeting: Meeting):
+    return lambda result: redirect("secretary:meeting-detail", meeting.pk)
+
+
 @require_POST
 @secretary_permission("decisions.add_decision")
 def decision_add(request, meeting_id: int):
     meeting = get_object_or_404(
         Meeting.objects.select_related("organ", "organ__organisation"), pk=meeting_id
     )
-    form = forms.AddDecisionForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        data = form.cleaned_data
-        ok, decision = _call(
-            form,
-            services.add_decision,
-            meeting=meeting,
-            number=data["number"],
-            title=data["title"],
-            kind=data["kind"],
-            case=data["case"],
-            user=request.user,
-        )
-        if ok:
-            messages.success(request, _("%(label)s är tillagd.") % {"label": decision.label})
-            return redirect("secretary:decision-detail", decision.pk)
-    if meeting.is_approved:
-        return _refuse(
-            request,
-            ValidationError(services.PROTOCOL_IS_APPROVED),
-            reverse("secretary:meeting-detail", args=[meeting.pk]),
-        )
-    return _meeting_form_failed(request, meeting.pk, add_form=form)
+    return _action(
+        request,
+        forms.AddDecisionForm(request.POST, meeting=meeting),
+        services.add_decision,
+        arguments=lambda data: {
+            "meeting": meeting,
+            **{name: data[name] for name in ("number", "title", "kind", "case")},
+        },
+        success=lambda decision, data: _("%(label)s är tillagd.") % {"label": decision.label},
+        done=lambda decision: redirect("secretary:decision-detail", decision.pk),
+        failed=lambda form: _meeting_refused(
+            request, meeting, refuse_if_approved=True, add_form=form
+        ),
+    )
 
 
 @require_POST
 @secretary_permission("decisions.change_meeting")
 def meeting_approve(request, meeting_id: int):
     meeting = get_object_or_404(Meeting, pk=meeting_id)
-    form = forms.ApproveForm(request.POST, people=_meeting_people(meeting))
-    if form.is_valid():
-        data = form.cleaned_data
-        ok, warnings = _call(
-            form,
-            services.approve_minutes,
-            meeting=meeting,
-            approved_on=data["approved_on"],
-            approvers=list(data["approvers"]),
-            place=data["place"],
-            user=request.user,
-        )
-        if ok:
-            messages.success(request, _("Protokollet är justerat."))
-            for warning in warnings:
-                messages.warning(request, warning)
-            return redirect("secretary:meeting-detail", meeting.pk)
-    if meeting.is_approved:
-        return _refuse(
-            request,
-            ValidationError(services.PROTOCOL_IS_APPROVED),
-            reverse("secretary:meeting-detail", args=[meeting.pk]),
-        )
-    return _meeting_form_failed(request, meeting.pk, approve_form=form)
+    return _action(
+        request,
+        forms.ApproveForm(request.POST, people=_meeting_people(meeting)),
+        services.approve_minutes,
+        arguments=lambda data: {
+            "meeting": meeting,
+            "approved_on": data["approved_on"],
+            "approvers": list(data["approvers"]),
+            "place": data["place"],
+        },
+        success=lambda warnings, data: _("Protokollet är justerat."),
+        warns=True,
+        done=_to_meeting(meeting),
+        failed=lambda form: _meeting_refused(
+            request, meeting, refuse_if_approved=True, approve_form=form
+        ),
+    )
 
 
 @require_POST
 @secretary_permission("decisions.change_meeting")
 def meeting_post(request, meeting_id: int):
     meeting = get_object_or_404(Meeting, pk=meeting_id)
-    form = forms.PostForm(request.POST)
-    if form.is_valid():
-        ok, warnings = _call(
-            form,
-            services.post_minutes_kept_at,
-            meeting=meeting,
-            posted_on=form.cleaned_data["posted_on"],
-            minutes_kept_at=form.cleaned_data["minutes_kept_at"],
-            user=request.user,
-        )
-        if ok:
-            messages.success(request, _("Protokollet är anslaget på anslagstavlan."))
-            for warning in warnings:
-                messages.warning(request, warning)
-            return redirect("secretary:meeting-detail", meeting.pk)
-    return _meeting_form_failed(request, meeting.pk, post_form=form)
+    return _action(
+        request,
+        forms.PostForm(request.POST),
+        services.post_minutes_kept_at,
+        arguments=lambda data: {"meeting": meeting, **data},
+        success=lambda warnings, data: _("Protokollet är anslaget på anslagstavlan."),
+        warns=True,
+        done=_to_meeting(meeting),
+        failed=lambda form: _meeting_refused(request, meeting, post_form=form),
+    )
 
 
 @require_POST
 @secretary_permission("decisions.change_meeting")
 def meeting_remove_posting(request, meeting_id: int):
     meeting = get_object_or_404(Meeting, pk=meeting_id)
-    form = forms.RemovePostingForm(request.POST)
-    if form.is_valid():
-        ok, _result = _call(
-            form,
-            services.remove_posting,
-            meeting=meeting,
-            removed_on=form.cleaned_data["removed_on"],
-            user=request.user,
-        )
-        if ok:
-            messages.success(request, _("Anslaget är nedtaget."))
-            return redirect("secretary:meeting-detail", meeting.pk)
-    return _meeting_form_failed(request, meeting.pk, remove_form=form)
+    return _action(
+        request,
+        forms.RemovePostingForm(request.POST),
+        services.remove_posting,
+        arguments=lambda data: {"meeting": meeting, **data},
+        success=lambda result, data: _("Anslaget är nedtaget."),
+        done=_to_meeting(meeting),
+        failed=lambda form: _meeting_refused(request, meeting, remove_form=form),
+    )
 
 
 # --- paragrafer -------------------------------------------------------------------------------
@@ -490,21 +496,17 @@ def _decision_action(
     if when_justerad and not decision.is_justerad:
         messages.error(request, not_justerad_message.format(label=decision.label))
         return _decision_page(request, decision.pk, status=400)
-    bound = form(decision)
-    if bound.is_valid():
-        ok, result = _call(
-            bound,
-            service,
-            decision=decision,
-            user=request.user,
-            **arguments(bound.cleaned_data),
-        )
-        if ok:
-            messages.success(request, success(result, bound.cleaned_data))
-            return redirect("secretary:decision-detail", decision.pk)
-    # A ModelForm that failed has written the typed values onto ``decision`` in memory only;
-    # the page reloads it from the database.
-    return _decision_page(request, decision.pk, status=400, **{form_name: bound})
+    return _action(
+        request,
+        form(decision),
+        service,
+        arguments=lambda data: {"decision": decision, **arguments(data)},
+        success=success,
+        done=lambda result: redirect("secretary:decision-detail", decision.pk),
+        # A ModelForm that failed has written the typed values onto ``decision`` in memory
+        # only; the page reloads it from the database.
+        failed=lambda bound: _decision_page(request, decision.pk, status=400, **{form_name: bound}),
+    )
 
 
 @require_POST
