@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseLink, Classification, Document, Register, normalise_number
-from insjoriket.history import record_change
+from insjoriket.history import record_change, save_recorded
 
 CASE_ALREADY_CLOSED = _("Ärendet är redan avslutat.")
 CASE_ALREADY_OPEN = _("Ärendet är inte avslutat.")
@@ -334,9 +334,7 @@ def add_document(
     )
     if file is not None:
         document.file = file
-    document.full_clean()
-    record_change(document, user=user, reason="Handling registrerad")
-    document.save()
+    save_recorded(document, user=user, reason="Handling registrerad")
     return document
 
 
@@ -351,9 +349,7 @@ def close_case(*, case: Case, closed_on: dt.date | None = None, user=None) -> Ca
         raise ValidationError({"closed_on": CLOSED_BEFORE_OPENED})
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on
-    case.full_clean()
-    record_change(case, user=user, reason="Avslutat")
-    case.save()
+    save_recorded(case, user=user, reason="Avslutat")
     return case
 
 
@@ -365,9 +361,7 @@ def reopen_case(*, case: Case, user=None) -> Case:
         raise ValidationError(CASE_ALREADY_OPEN)
     case.status = Case.Status.OPEN
     case.closed_on = None
-    case.full_clean()
-    record_change(case, user=user, reason="Återupptaget")
-    case.save()
+    save_recorded(case, user=user, reason="Återupptaget")
     return case
 
 
@@ -384,7 +378,5 @@ def link_cases(*, from_case: Case, to_case: Case, note: str = "", user=None) -> 
     ):
         raise ValidationError(LINK_EXISTS)
     link = CaseLink(from_case=from_case, to_case=to_case, note=note.strip())
-    link.full_clean()
-    record_change(link, user=user, reason="Ärenden kopplade")
-    link.save()
+    save_recorded(link, user=user, reason="Ärenden kopplade")
     return link

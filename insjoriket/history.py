@@ -23,3 +23,12 @@ def record_change(instance, *, user=None, reason: str):
     instance._history_user = history_user(user)
     instance._change_reason = reason
     return instance
+
+
+def save_recorded(instance, *, user=None, reason: str):
+    """The writes of the services: validate ``instance`` (``full_clean``, so every rule the
+    model states is checked on every path), record who and why, save. Returns ``instance``."""
+    instance.full_clean()
+    record_change(instance, user=user, reason=reason)
+    instance.save()
+    return instance

@@ -33,7 +33,7 @@ from decisions.models import (
     Reservation,
     Vote,
 )
-from insjoriket.history import record_change
+from insjoriket.history import record_change, save_recorded
 from members.models import Organ, Person
 
 PROTOCOL_IS_APPROVED = "Protokollet är justerat och kan inte ändras. Gör en rättelse i stället."
@@ -112,9 +112,7 @@ def plan_meeting(
     meeting = Meeting(
         organ=organ, held_on=held_on, year=held_on.year, place=place, secretary=secretary
     )
-    meeting.full_clean()
-    record_change(meeting, user=user, reason=_("Sammanträde planerat"))
-    meeting.save()
+    save_recorded(meeting, user=user, reason=_("Sammanträde planerat"))
     return meeting
 
 
@@ -143,9 +141,7 @@ def set_attendance(*, meeting: Meeting, attendees: Sequence[Attendee], user=None
             continue
         for k, v in fields.items():
             setattr(row, k, v)
-        row.full_clean()
-        record_change(row, user=user, reason=_("Närvaro antecknad"))
-        row.save()
+        save_recorded(row, user=user, reason=_("Närvaro antecknad"))
 
 
 def next_decision_number(*, organ: Organ, year: int) -> int:
@@ -199,9 +195,7 @@ def add_decision(
         title=title,
         **texts,
     )
-    decision.full_clean()
-    record_change(decision, user=user, reason=_("Paragraf tillagd"))
-    decision.save()
+    save_recorded(decision, user=user, reason=_("Paragraf tillagd"))
     serving = meeting.attendances.serving().select_related("person")
     for a in serving:
         p = Participation(
@@ -219,9 +213,7 @@ def update_decision_texts(*, decision: Decision, user=None, **texts: str) -> Dec
     _refuse_if_approved(decision)
     for k, v in texts.items():
         setattr(decision, k, v)
-    decision.full_clean()
-    record_change(decision, user=user, reason=_("Paragraf ändrad"))
-    decision.save()
+    save_recorded(decision, user=user, reason=_("Paragraf ändrad"))
     return decision
 
 
@@ -238,9 +230,7 @@ def add_motion(
     _refuse_if_approved(decision)
     order = (decision.motions.aggregate(m=Max("order"))["m"] or 0) + 1
     motion = Motion(decision=decision, order=order, mover=mover, text=text)
-    motion.full_clean()
-    record_change(motion, user=user, reason=_("Yrkande antecknat"))
-    motion.save()
+    save_recorded(motion, user=user, reason=_("Yrkande antecknat"))
     motion.supporters.set(list(supporters))
     return motion
 
@@ -331,9 +321,7 @@ def record_vote(
         abstain_count=abstain,
         appendix=appendix,
     )
-    vote.full_clean()
-    record_change(vote, user=user, reason=_("Votering antecknad"))
-    vote.save()
+    save_recorded(vote, user=user, reason=_("Votering antecknad"))
     party = dict(decision.participations.values_list("person_id", "party"))
     for i, (person, choice) in enumerate(ballots, start=1):
         b = Ballot(vote=vote, person=person, choice=choice, order=i, party=party.get(person.pk, ""))
@@ -353,9 +341,7 @@ def add_reservation(
         raise ValidationError({"person": RESERVATION_NOT_PARTICIPANT.format(person=person)})
     order = (decision.reservations.aggregate(m=Max("order"))["m"] or 0) + 1
     reservation = Reservation(decision=decision, person=person, motivation=motivation, order=order)
-    reservation.full_clean()
-    record_change(reservation, user=user, reason=_("Reservation antecknad"))
-    reservation.save()
+    save_recorded(reservation, user=user, reason=_("Reservation antecknad"))
     return reservation
 
 
@@ -430,9 +416,7 @@ def approve_minutes(
     meeting.approvers.set(list(approvers))
     meeting.approved_on = approved_on
     meeting.approval_place = place or meeting.approval_place
-    meeting.full_clean()
-    record_change(meeting, user=user, reason=_("Protokollet justerat"))
-    meeting.save()
+    save_recorded(meeting, user=user, reason=_("Protokollet justerat"))
     return warnings
 
 
@@ -442,9 +426,7 @@ def approve_immediately(*, decision: Decision, user=None) -> Decision:
     decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
     _refuse_if_approved(decision)
     decision.approved_immediately = True
-    decision.full_clean()
-    record_change(decision, user=user, reason=_("Paragrafen omedelbart justerad"))
-    decision.save()
+    save_recorded(decision, user=user, reason=_("Paragrafen omedelbart justerad"))
     return decision
 
 
@@ -464,9 +446,7 @@ def post_minutes(*, meeting: Meeting, posted_on: dt.date, user=None) -> list[str
     if posted_on > deadline:
         warnings.append(POSTING_LATE_WARNING.format(posted=posted_on, deadline=deadline))
     meeting.posted_on = posted_on
-    meeting.full_clean()
-    record_change(meeting, user=user, reason=_("Protokollet anslaget"))
-    meeting.save()
+    save_recorded(meeting, user=user, reason=_("Protokollet anslaget"))
     return warnings
 
 
@@ -485,9 +465,7 @@ def remove_posting(*, meeting: Meeting, removed_on: dt.date, user=None) -> Meeti
             {"removed_on": REMOVAL_TOO_EARLY.format(day=last_day + dt.timedelta(days=1))}
         )
     meeting.removed_on = removed_on
-    meeting.full_clean()
-    record_change(meeting, user=user, reason=_("Anslaget nedtaget"))
-    meeting.save()
+    save_recorded(meeting, user=user, reason=_("Anslaget nedtaget"))
     return meeting
 
 
@@ -497,9 +475,7 @@ def correct_decision(
 ) -> Correction:
     """A rättelse of a justerad § (rule 9): recorded beside the text, never in it."""
     correction = Correction(decision=decision, what=what, why=why, made_by=made_by, made_on=made_on)
-    correction.full_clean()
-    record_change(correction, user=user, reason=_("Rättelse"))
-    correction.save()
+    save_recorded(correction, user=user, reason=_("Rättelse"))
     return correction
 
 
@@ -520,9 +496,7 @@ def post_minutes_kept_at(
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.minutes_kept_at != place:
             meeting.minutes_kept_at = place
-            meeting.full_clean()
-            record_change(meeting, user=user, reason=_("Förvaringsplats antecknad"))
-            meeting.save()
+            save_recorded(meeting, user=user, reason=_("Förvaringsplats antecknad"))
     return warnings
 
 
@@ -562,9 +536,7 @@ def record_minority_referral(
         kind=DecisionLink.Kind.REFERS_BACK,
         note=MINORITY_REFERRAL_NOTE,
     )
-    link.full_clean()
-    record_change(link, user=user, reason=_("Minoritetsåterremiss"))
-    link.save()
+    save_recorded(link, user=user, reason=_("Minoritetsåterremiss"))
     add_motion(
         decision=decision,
         text=MINORITY_REFERRAL_MOTION.format(motivation=motivation.strip()),
