@@ -31,6 +31,31 @@ def justerad_q(path: str = "") -> Q:
     return Q(**{f"{path}approved_on__isnull": False}) | Q(**{f"{path}approved_date_unknown": True})
 
 
+# Rule 9 in the database: the triggers (migrations 0004, 0006, 0008; the refusal as 0010 states
+# it) refuse any change to a justerat protocol or a justerad § with this SQLSTATE and message.
+# The code is in class 23 (integrity constraint violation), so psycopg and Django still raise
+# ``IntegrityError``; the subclass ``J09`` is implementation-defined (the SQL standard leaves
+# subclasses beginning with I-Z to implementations, PostgreSQL's own use P) and used by nothing
+# else, so a caller can tell this refusal from any other by its code, not by its words.
+# Migration 0010 reads both constants: changing one needs a new migration that runs its SQL again.
+JUSTERAT_SQLSTATE = "23J09"
+JUSTERAT_MESSAGE = (
+    "Uppgiften hör till ett justerat protokoll eller en justerad paragraf och kan inte "
+    "ändras; en ändring görs som rättelse (KL 5 kap. 69 §)."
+)
+
+
+def is_justerat_refusal(error: BaseException | None) -> bool:
+    """Whether ``error`` is the database's rule-9 refusal: a Django ``DatabaseError`` whose
+    ``__cause__`` (psycopg's error) carries ``JUSTERAT_SQLSTATE``, or anything raised from one
+    (the importer's ``ImportFailed``)."""
+    while error is not None:
+        if getattr(error, "sqlstate", None) == JUSTERAT_SQLSTATE:
+            return True
+        error = error.__cause__
+    return False
+
+
 class Meeting(models.Model):
     """A sammanträde of an organ, and its protocol.
 

@@ -35,6 +35,7 @@ from decisions.models import (
     Participation,
     ProtocolBatch,
     Vote,
+    is_justerat_refusal,
     justerad_q,
 )
 from members.models import Person
@@ -82,8 +83,7 @@ def _apply_errors(form, error: ValidationError | DatabaseError) -> None:
 
 
 def _database_message(error: DatabaseError) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    if "justera" in text.lower() or "immutable" in text.lower() or "rule 9" in text.lower():
+    if is_justerat_refusal(error):
         return IMMUTABLE_BY_DATABASE
     logger.warning("Database refused a secretary write: %s", error)
     return SAVE_FAILED
