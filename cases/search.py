@@ -1,7 +1,7 @@
 """One search box for everything a user may see: ärenden, handlingar and §§.
 
 Words are matched with PostgreSQL full-text search in the built-in ``swedish`` configuration,
-over stored ``search_vector`` columns with GIN indexes (cases 0006, decisions 0006), ranked
+over the stored ``search_vector`` columns of the models, with GIN indexes, ranked
 with ``ts_rank_cd`` on the stored vectors and shown with ``ts_headline`` snippets for the shown
 hits only. No extension is needed (the embedded PostgreSQL has none), so the
 same code runs on the embedded server, in CI and in production.
@@ -23,6 +23,7 @@ lookup shows them masked (the dnr and date are public, rule 21).
 import re
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
@@ -74,9 +75,19 @@ SUFFIXES = (
 )
 MIN_STEM = 4
 
-# Stored, generated tsvector columns with GIN indexes (cases 0006, decisions 0006): matching
-# and ranking read them instead of parsing the texts again.
-CASE_VECTOR = DOCUMENT_VECTOR = DECISION_VECTOR = "search_vector"
+
+def _vector_column(label: str) -> str:
+    """The column of ``label``'s ``search_vector``: a ``GeneratedField`` with a ``GinIndex``
+    (``Case``, ``Document``, ``decisions.Decision``). Looked up in the app registry so that
+    this module, which names the §§' table in its SQL, does not import the decisions app."""
+    return apps.get_model(label)._meta.get_field("search_vector").column
+
+
+# Stored, generated tsvector columns with GIN indexes: matching and ranking read them instead
+# of parsing the texts again.
+CASE_VECTOR = _vector_column("cases.Case")
+DOCUMENT_VECTOR = _vector_column("cases.Document")
+DECISION_VECTOR = _vector_column("decisions.Decision")
 
 HEADLINE_OPTIONS = (
     'StartSel="[[[", StopSel="]]]", MaxWords=30, MinWords=12, MaxFragments=2, '

@@ -7,13 +7,15 @@ links and appeals by ``decisions.rules`` and never stored as a flag.
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.models import Case
+from cases.models import SEARCH_CONFIG, Case
 from members.models import Organ, Person
 
 
@@ -245,14 +247,25 @@ class Decision(models.Model):
         related_name="decisions_taken_part_in",
         verbose_name=_("deltagande"),
     )
+    # Written by PostgreSQL, never by Django; the rule-9 guard of migration 0006 compares rows
+    # without it (in a BEFORE trigger a stored generated column of NEW is not yet computed).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "decision_text", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("sökvektor"),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("paragraf")
         verbose_name_plural = _("paragrafer")
         ordering = ["organ", "year", "number"]
-        indexes = [models.Index(fields=["case"], name="decision_case_idx")]
+        indexes = [
+            models.Index(fields=["case"], name="decision_case_idx"),
+            GinIndex(fields=["search_vector"], name="decision_search_vector"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organ", "year", "number"], name="decision_number_unique_per_organ_year"
