@@ -2,6 +2,8 @@
 
 import re
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,11 @@ from members.models import Organ, Organisation
 
 MASKED_CASE_TITLE = _("Sekretessbelagt ärende")
 MASKED_DOCUMENT_TITLE = _("Sekretessbelagd handling")
+
+# The text search configuration of the stored search vectors (Case, Document and
+# decisions.Decision): PostgreSQL's built-in snowball stemmer, no extension. cases.search parses
+# its queries in the same configuration.
+SEARCH_CONFIG = "swedish"
 
 SECRECY_INCOMPLETE = _(
     "En sekretessmarkering måste ange lagrum, datum och vem som beslutat om den (OSL 5 kap. 5 §)."
@@ -228,14 +235,23 @@ class Case(SecrecyFields):
     )
     opened_on = models.DateField(_("registrerat"), null=True, blank=True)
     closed_on = models.DateField(_("avslutat"), null=True, blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("sökvektor"),
+    )
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The vectors follow the texts, which the history keeps; a historical copy of the field
+    # would be a second generated column per history table.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("ärende")
         verbose_name_plural = _("ärenden")
         ordering = ["-year", "-serial"]
+        indexes = [GinIndex(fields=["search_vector"], name="case_search_vector")]
         constraints = [
             models.UniqueConstraint(
                 fields=["register", "year", "serial"], name="case_serial_unique"
@@ -405,13 +421,20 @@ class Document(SecrecyFields):
     author = models.CharField(_("upprättad av"), max_length=200, blank=True)
     text = models.TextField(_("innehåll"), blank=True)
     file = models.FileField(_("fil"), upload_to=document_upload_path, blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("description", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("sökvektor"),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("handling")
         verbose_name_plural = _("handlingar")
         ordering = ["case", "serial"]
+        indexes = [GinIndex(fields=["search_vector"], name="document_search_vector")]
         constraints = [
             models.UniqueConstraint(fields=["case", "serial"], name="document_serial_unique"),
             models.CheckConstraint(condition=Q(serial__gte=1), name="document_serial_positive"),

@@ -124,7 +124,8 @@ def registration_statement(case: Case, *, register: Register, year: int, user, r
     fields = [
         f
         for f in Case._meta.concrete_fields
-        if f.attname not in ("id", "serial", "number", "number_key")
+        # PostgreSQL writes the generated columns (search_vector) itself.
+        if f.attname not in ("id", "serial", "number", "number_key") and not f.generated
     ]
     columns = ", ".join(f.column for f in fields)
     values = ", ".join(f"%(f_{f.attname})s::{f.db_type(connection)}" for f in fields)

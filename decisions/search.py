@@ -1,7 +1,7 @@
 """One search box for everything a user may see: ärenden, handlingar and §§.
 
 Words are matched with PostgreSQL full-text search in the built-in ``swedish`` configuration,
-over stored ``search_vector`` columns with GIN indexes (cases 0006, decisions 0006), ranked
+over the stored ``search_vector`` columns of the models, with GIN indexes, ranked
 with ``ts_rank_cd`` on the stored vectors and shown with ``ts_headline`` snippets for the shown
 hits only. No extension is needed (the embedded PostgreSQL has none), so the
 same code runs on the embedded server, in CI and in production.
@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.models import Case, normalise_number, parse_number
-from decisions.models import Meeting
+from cases.models import Case, Document, normalise_number, parse_number
+from decisions.models import Decision, Meeting
 from insjoriket.access import can_see_secret, can_see_unapproved_decisions
 
 MAX_HITS = 50
@@ -75,9 +75,12 @@ SUFFIXES = (
 )
 MIN_STEM = 4
 
-# Stored, generated tsvector columns with GIN indexes (cases 0006, decisions 0006): matching
-# and ranking read them instead of parsing the texts again.
-CASE_VECTOR = DOCUMENT_VECTOR = DECISION_VECTOR = "search_vector"
+
+# Stored, generated tsvector columns with GIN indexes (the models' ``search_vector``
+# GeneratedFields): matching and ranking read them instead of parsing the texts again.
+CASE_VECTOR = Case._meta.get_field("search_vector").column
+DOCUMENT_VECTOR = Document._meta.get_field("search_vector").column
+DECISION_VECTOR = Decision._meta.get_field("search_vector").column
 
 HEADLINE_OPTIONS = (
     'StartSel="[[[", StopSel="]]]", MaxWords=30, MinWords=12, MaxFragments=2, '

@@ -5,6 +5,8 @@ rättelser) and ``publishing`` (stored extracts, protocol orders). Tables and ap
 
 from decisions.models.links import Appeal, Correction, DecisionLink
 from decisions.models.meetings import (
+    JUSTERAT_MESSAGE,
+    JUSTERAT_SQLSTATE,
     Attendance,
     Ballot,
     Decision,
@@ -14,12 +16,16 @@ from decisions.models.meetings import (
     Recusal,
     Reservation,
     Vote,
+    is_justerat_refusal,
     justerad_q,
     on_board_q,
 )
 from decisions.models.publishing import ExtractIssue, ProtocolBatch, StoredExtract, filename_part
 
 __all__ = [
+    "JUSTERAT_MESSAGE",
+    "JUSTERAT_SQLSTATE",
+    "is_justerat_refusal",
     "Appeal",
     "Attendance",
     "Ballot",

@@ -15,12 +15,14 @@ links and appeals by ``decisions.chains.rules`` and never stored as a flag.
 
 import datetime as dt
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.models import Case
+from cases.models import SEARCH_CONFIG, Case
 from decisions import rules as date_rules
 from insjoriket.access import can_see_unapproved_decisions
 from members.models import Organ, Person
@@ -32,6 +34,31 @@ def justerad_q(path: str = "") -> Q:
     to the meeting: ``""`` for meetings, ``"meeting__"`` for §§, ``"meetings__"`` for organs.
     Its negation, ``~justerad_q()``, is "not yet justerat"."""
     return Q(**{f"{path}approved_on__isnull": False}) | Q(**{f"{path}approved_date_unknown": True})
+
+
+# Rule 9 in the database: the triggers (migrations 0004, 0006, 0008; the refusal as 0010 states
+# it) refuse any change to a justerat protocol or a justerad § with this SQLSTATE and message.
+# The code is in class 23 (integrity constraint violation), so psycopg and Django still raise
+# ``IntegrityError``; the subclass ``J09`` is implementation-defined (the SQL standard leaves
+# subclasses beginning with I-Z to implementations, PostgreSQL's own use P) and used by nothing
+# else, so a caller can tell this refusal from any other by its code, not by its words.
+# Migration 0010 reads both constants: changing one needs a new migration that runs its SQL again.
+JUSTERAT_SQLSTATE = "23J09"
+JUSTERAT_MESSAGE = (
+    "Uppgiften hör till ett justerat protokoll eller en justerad paragraf och kan inte "
+    "ändras; en ändring görs som rättelse (KL 5 kap. 69 §)."
+)
+
+
+def is_justerat_refusal(error: BaseException | None) -> bool:
+    """Whether ``error`` is the database's rule-9 refusal: a Django ``DatabaseError`` whose
+    ``__cause__`` (psycopg's error) carries ``JUSTERAT_SQLSTATE``, or anything raised from one
+    (the importer's ``ImportFailed``)."""
+    while error is not None:
+        if getattr(error, "sqlstate", None) == JUSTERAT_SQLSTATE:
+            return True
+        error = error.__cause__
+    return False
 
 
 def on_board_q(on: dt.date, path: str = "") -> Q:
@@ -406,8 +433,16 @@ class Decision(models.Model):
         related_name="decisions_taken_part_in",
         verbose_name=_("deltagande"),
     )
+    # Written by PostgreSQL, never by Django; the rule-9 guard of migration 0006 compares rows
+    # without it (in a BEFORE trigger a stored generated column of NEW is not yet computed).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "decision_text", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("sökvektor"),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     objects = DecisionQuerySet.as_manager()
 
@@ -415,7 +450,10 @@ class Decision(models.Model):
         verbose_name = _("paragraf")
         verbose_name_plural = _("paragrafer")
         ordering = ["organ", "year", "number"]
-        indexes = [models.Index(fields=["case"], name="decision_case_idx")]
+        indexes = [
+            models.Index(fields=["case"], name="decision_case_idx"),
+            GinIndex(fields=["search_vector"], name="decision_search_vector"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organ", "year", "number"], name="decision_number_unique_per_organ_year"

@@ -29,6 +29,7 @@ from decisions.models import (
     Attendance,
     Decision,
     Meeting,
+    is_justerat_refusal,
 )
 from decisions.publishing import dispatch
 from members.models import Person
@@ -40,7 +41,7 @@ SAVE_FAILED = (
 )
 IMMUTABLE_BY_DATABASE = (
     "Ändringen nekades eftersom protokollet eller paragrafen är justerad. Gör en rättelse i "
-    "stället (regel 9)."
+    "stället (KL 5 kap. 69 §)."
 )
 CORRECTION_ONLY_WHEN_APPROVED = (
     "Rättelse görs bara i justerade paragrafer; ändra texten direkt så länge paragrafen är "
@@ -75,8 +76,7 @@ def _apply_errors(form, error: ValidationError | DatabaseError) -> None:
 
 
 def _database_message(error: DatabaseError) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    if "justera" in text.lower() or "immutable" in text.lower() or "rule 9" in text.lower():
+    if is_justerat_refusal(error):
         return IMMUTABLE_BY_DATABASE
     logger.warning("Database refused a secretary write: %s", error)
     return SAVE_FAILED

@@ -4,12 +4,13 @@ what it writes keeps the database's rules — unique diarienummer with consisten
 the right way in time."""
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from cases.models import Case, Register
 from cases.services import register_case
-from decisions.generator import generate, register_digest
+from decisions.generator import HISTORY_COLUMNS, _tables, generate, register_digest
 from decisions.models import Decision, DecisionLink, Meeting
 
 SIZE = {"decisions": 600, "cases": 300, "organisations": 8}
@@ -39,6 +40,22 @@ def test_the_same_seed_gives_the_same_register_and_another_seed_another():
     assert first == again
     assert first[1:] == (300, 600)
     assert other[0] != first[0]
+
+
+def test_the_generator_copies_only_columns_the_models_let_it_write():
+    """COPY names its columns, and a generated one (the search vectors, which PostgreSQL
+    computes) cannot be written: each table's list, with its history table's, is made of the
+    model's concrete fields that are not generated."""
+    models = {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
+    for table in _tables().values():
+        lists = {table.name: ("id", *table.columns)}
+        if table.history:
+            lists[table.history] = ("id", *table.columns, *HISTORY_COLUMNS)
+        for name, columns in lists.items():
+            fields = models[name]._meta.concrete_fields
+            writable = {field.column for field in fields if not field.generated}
+            assert set(columns) <= writable, (name, set(columns) - writable)
+    assert "search_vector" not in _tables()["decision"].columns
 
 
 @pytest.fixture

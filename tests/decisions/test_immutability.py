@@ -25,6 +25,8 @@ from decisions.importer import ImportFailed, import_text
 from decisions.meetings import services
 from decisions.meetings.services import Attendee
 from decisions.models import (
+    JUSTERAT_MESSAGE,
+    JUSTERAT_SQLSTATE,
     Attendance,
     Ballot,
     Correction,
@@ -35,14 +37,15 @@ from decisions.models import (
     Recusal,
     Reservation,
     Vote,
+    is_justerat_refusal,
 )
 from decisions.publishing import pdf
 from tests.factories import make_organ, make_person
 
 pytestmark = pytest.mark.django_db
 
-# The database's message (migration 0004) and the services' messages.
-DB_REFUSES = "Uppgiften hör till ett justerat protokoll eller en justerad paragraf"
+# The database's message (migration 0010) and the services' messages.
+DB_REFUSES = JUSTERAT_MESSAGE
 REFUSED = "justerad|justerat"
 HELD_ON = dt.date(2024, 3, 4)
 APPROVED_ON = dt.date(2024, 3, 6)
@@ -145,11 +148,13 @@ ROW_IDS = [f"{name}.{column}" for name, column, _value in ROWS]
 
 
 def _assert_refused_by_database(exc_info):
-    """Clear message, SQLSTATE 23000 (integrity_constraint_violation), table named."""
-    assert DB_REFUSES in str(exc_info.value)
-    assert "regel 9" in str(exc_info.value)
+    """The project's own SQLSTATE (what callers check), the message citing the law, the
+    table named."""
+    assert is_justerat_refusal(exc_info.value)
     cause = exc_info.value.__cause__
-    assert cause.sqlstate == "23000"
+    assert cause.sqlstate == JUSTERAT_SQLSTATE
+    assert cause.diag.message_primary == JUSTERAT_MESSAGE
+    assert "KL 5 kap. 69 §" in str(exc_info.value) and "regel 9" not in str(exc_info.value)
     assert "avvisades" in cause.diag.message_detail
 
 
@@ -588,6 +593,7 @@ def test_reimporting_an_edited_justerad_paragraph_fails_with_the_rule_9_message(
         import_text(edited, source_name="insjoriket.yaml")
 
     assert DB_REFUSES in str(exc_info.value)
+    assert is_justerat_refusal(exc_info.value)
     assert not Decision.objects.filter(title__endswith="(ändrad)").exists()
 
 
@@ -612,3 +618,17 @@ def test_a_form_post_to_a_justerad_paragraph_is_refused_with_the_reason(
     decision = Decision.objects.get(pk=justerat.decision.pk)
     assert decision.title == "Utträde ur samordningsförbundet"
     assert decision.motions.count() == 1
+
+
+def test_another_integrity_error_is_not_taken_for_a_rule_9_refusal():
+    """Callers tell the refusal by its SQLSTATE: a check constraint on the justering columns
+    (``meeting_date_unknown_only_without_date``) is not it."""
+    meeting = services.plan_meeting(organ=make_organ(), held_on=HELD_ON)
+
+    with pytest.raises(IntegrityError) as exc_info, transaction.atomic():
+        Meeting.objects.filter(pk=meeting.pk).update(
+            approved_on=APPROVED_ON, approved_date_unknown=True
+        )
+
+    assert exc_info.value.__cause__.sqlstate == "23514"  # check_violation
+    assert not is_justerat_refusal(exc_info.value)
