@@ -97,7 +97,7 @@ PYDANTIC_MESSAGES = {
     "enum": BAD_CHOICE,
 }
 
-# Fields whose record is named in the path by some of its values (the others by index only).
+# Python names of fields whose name in the file is a reserved word or a pydantic attribute.
 _FIELD_OF = {"from_": "from", "register_": "register"}
 _TAG = re.compile(r"^(?:[A-Z]\w*|str|int|list\[.*|function-.*)$")
 
@@ -172,7 +172,7 @@ def path_of(loc: tuple[int | str, ...], data: Any) -> str:
         if isinstance(step, int):
             node = node[step] if isinstance(node, list) and step < len(node) else None
             label = record_label(field, node, parent) if isinstance(node, dict) else None
-            parts.append(f"[{step}]" + (f" ({label})" if label is not None else ""))
+            parts.append(f"[{step}]" + (f" ({label})" if label else ""))
             parent = node if isinstance(node, dict) else parent
         elif _TAG.match(step) and not (isinstance(node, dict) and step in node):
             continue  # pydantic's name of a union member or validator, not a field

@@ -178,8 +178,9 @@ class Record(BaseModel):
             if not (k in names and (v is None or (isinstance(v, str) and not v.strip())))
         }
         if _recovering(info):
-            # A missing required field was reported in the first pass; here it becomes
-            # empty so that the rest of the record can still be checked.
+            # An unknown or missing field was reported in the first pass; here the one is
+            # dropped and the other left empty, so that the rest of the record is checked.
+            data = {k: v for k, v in data.items() if k in names | cls.keep_blank}
             for name, f in cls.model_fields.items():
                 if f.is_required() and (f.alias or name) not in data:
                     data[f.alias or name] = None
