@@ -418,7 +418,7 @@ class Reader(ProceedingsReader):
             year, serial = c.year, c.serial
             if register and c.number:
                 fmt = self.register_format(register) or ""
-                rx = schema._number_pattern(fmt, register[1])
+                rx = schema.number_pattern(fmt, register[1])
                 m = rx.match(c.number) if rx else None
                 if not m:
                     self.err(

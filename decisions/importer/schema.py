@@ -267,7 +267,7 @@ class SchemeIn(Record):
     classes: Items[ClassIn]
 
 
-def _number_pattern(number_format: str, code: str) -> re.Pattern | None:
+def number_pattern(number_format: str, code: str) -> re.Pattern | None:
     """The regular expression of a register's number format (``{year}{code}{seq}``), or None
     when the format uses another placeholder or is malformed."""
     parts = []
@@ -288,7 +288,7 @@ def _number_pattern(number_format: str, code: str) -> re.Pattern | None:
 
 
 def _known_placeholders(value: str) -> str:
-    if _number_pattern(value, "") is None:
+    if number_pattern(value, "") is None:
         raise PydanticCustomError(
             "enum",
             "Input should use {allowed}",
