@@ -148,6 +148,32 @@ def _find_path(start: int, goal: int, edges: Mapping[int, Iterable[int]]) -> lis
     return None
 
 
+def check_link_time(
+    *, kind: str, source_date: dt.date | None, target_date: dt.date | None
+) -> str | None:
+    """Why the link ``source <kind> target`` runs against time, or None when it does not.
+    DESIGN.md "Rules the product enforces"; the link semantics are DecisionLink's.
+
+    Time runs with a ``proposes`` link (the proposal is not later than the decision) and
+    against every other kind (a decision revokes, withdraws, amends or refers back only a
+    decision not later than itself). An unknown date cannot be checked and is allowed.
+    Used by ``check_link`` and by the importer, which checks the dates the file states.
+    """
+    if source_date is None or target_date is None:
+        return None
+    if kind == PROPOSES and source_date > target_date:
+        return LINK_PROPOSAL_AFTER_DECISION.format(
+            source_date=source_date.isoformat(), target_date=target_date.isoformat()
+        )
+    if kind != PROPOSES and source_date < target_date:
+        return LINK_BEFORE_TARGET.format(
+            verb=_VERBS.get(kind, kind),
+            source_date=source_date.isoformat(),
+            target_date=target_date.isoformat(),
+        )
+    return None
+
+
 def check_link(
     *,
     source: DecisionNode,
@@ -162,9 +188,8 @@ def check_link(
     - no link to itself, and no cycle over links of every kind (``links`` are the existing
       links of the chain; the new one would close a cycle if ``target`` already reaches
       ``source``);
-    - time runs with a ``proposes`` link (the proposal is not later than the decision) and
-      against every other kind (a decision revokes, withdraws, amends or refers back only a
-      decision not later than itself). An unknown date cannot be checked and is allowed;
+    - time runs with a ``proposes`` link and against every other kind
+      (``check_link_time``);
     - revokes, withdraws and amends need competence (``has_competence``) and a source that
       is a decision, not a förslag till beslut.
 
@@ -184,21 +209,9 @@ def check_link(
         labels = [str(names.get(i, f"#{i}")) for i in [source.id, *path]]
         errors.append(LINK_CYCLE.format(path=" → ".join(labels)))
 
-    if source.date is not None and target.date is not None:
-        if kind == PROPOSES and source.date > target.date:
-            errors.append(
-                LINK_PROPOSAL_AFTER_DECISION.format(
-                    source_date=source.date.isoformat(), target_date=target.date.isoformat()
-                )
-            )
-        elif kind != PROPOSES and source.date < target.date:
-            errors.append(
-                LINK_BEFORE_TARGET.format(
-                    verb=verb,
-                    source_date=source.date.isoformat(),
-                    target_date=target.date.isoformat(),
-                )
-            )
+    against_time = check_link_time(kind=kind, source_date=source.date, target_date=target.date)
+    if against_time:
+        errors.append(against_time)
 
     if kind in ACTS_ON_TARGET:
         if source.kind == KIND_PROPOSAL:

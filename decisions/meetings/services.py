@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case
 from decisions import rules as date_rules
 from decisions.chains import graph as chain_graph
+from decisions.meetings.rules import check_ballots
 from decisions.models import (
     Attendance,
     Ballot,
@@ -50,6 +51,11 @@ VOTE_COUNTS_DO_NOT_MATCH = (
     "Rösterna stämmer inte med resultatet: voteringslistan ger {yes} ja, {no} nej, {abstain} "
     "avstår men resultatet anger {yes_count} ja, {no_count} nej, {abstain_count} avstår."
 )
+_BALLOT_MESSAGES = {
+    "duplicate": BALLOT_DUPLICATE,
+    "recused": BALLOT_RECUSED,
+    "not_participant": BALLOT_NOT_PARTICIPANT,
+}
 VOTE_WITHOUT_PROCEDURE = "En votering kräver att propositionsordningen är antecknad (regel 11)."
 RESERVATION_NOT_PARTICIPANT = (
     "{person} deltog inte i beslutet och kan inte reservera sig (regel 11 och 13)."
@@ -275,28 +281,20 @@ def record_vote(
     _refuse_if_approved(decision)
     if not decision.procedure.strip():
         raise ValidationError({"procedure": VOTE_WITHOUT_PROCEDURE})
-    participants = set(decision.participations.values_list("person_id", flat=True))
-    recused = set(decision.recusals.values_list("person_id", flat=True))
-    errors, seen = [], set()
-    tally = {Ballot.Choice.YES: 0, Ballot.Choice.NO: 0, Ballot.Choice.ABSTAIN: 0}
-    for person, choice in ballots:
-        if person.pk in recused:
-            errors.append(BALLOT_RECUSED.format(person=person))
-        elif person.pk not in participants:
-            errors.append(BALLOT_NOT_PARTICIPANT.format(person=person))
-        if person.pk in seen:
-            errors.append(BALLOT_DUPLICATE.format(person=person))
-        seen.add(person.pk)
-        if choice not in tally:
-            errors.append(_("Ogiltig röst: %(choice)s") % {"choice": choice})
-        else:
-            tally[choice] += 1
-    yes, no, abstain = (
-        tally[Ballot.Choice.YES],
-        tally[Ballot.Choice.NO],
-        tally[Ballot.Choice.ABSTAIN],
+    check = check_ballots(
+        ballots=[(person.pk, choice) for person, choice in ballots],
+        participants=set(decision.participations.values_list("person_id", flat=True)),
+        recused=set(decision.recusals.values_list("person_id", flat=True)),
+        counts=counts,
     )
-    if counts is not None and counts != (yes, no, abstain):
+    errors = [
+        _("Ogiltig röst: %(choice)s") % {"choice": ballots[p.index][1]}
+        if p.kind == "bad_choice"
+        else _BALLOT_MESSAGES[p.kind].format(person=ballots[p.index][0])
+        for p in check.problems
+    ]
+    yes, no, abstain = check.tally
+    if not check.counts_match:
         errors.append(
             VOTE_COUNTS_DO_NOT_MATCH.format(
                 yes=yes,
