@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from insjoriket import health, views
+from insjoriket import api, health, views
 
 admin.site.site_header = "Insjöriket – ärende- och beslutsregister"
 admin.site.site_title = "Insjöriket"
@@ -18,9 +18,7 @@ urlpatterns = [
     path("halsa/", health.health, name="health"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
     path("arenden/", include("cases.urls")),
-    path("api/v1/", include("cases.api")),
-    path("api/v1/", include("decisions.api")),
-    path("api/v1/", include("members.api")),
+    path("api/v1/", include((api.urlpatterns(), "api"), namespace="api")),
     path("beslut/", include("decisions.urls")),
     path("sammantraden/", include("decisions.secretary_urls")),
     path("", include("decisions.public_urls")),
