@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "ninja",  # the API's interactive page from its bundled static files, not a CDN
     "members",
     "cases",
     "decisions",

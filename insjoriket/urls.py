@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from cases import urls as case_urls
 from decisions.views import urls as decision_urls
-from insjoriket import health, views
+from insjoriket import api, health, views
 
 admin.site.site_header = "Insjöriket – ärende- och beslutsregister"
 admin.site.site_title = "Insjöriket"
@@ -23,9 +23,7 @@ urlpatterns = [
         "arenden/",
         include((case_urls.urlpatterns + decision_urls.case_patterns, "cases")),
     ),
-    path("api/v1/", include("cases.api")),
-    path("api/v1/", include("decisions.api")),
-    path("api/v1/", include("members.api")),
+    path("api/v1/", include((api.urlpatterns(), "api"), namespace="api")),
     path("beslut/", include((decision_urls.pdf_patterns, "decisions"))),
     path("sammantraden/", include((decision_urls.secretary_patterns, "secretary"))),
     path("", include((decision_urls.public_patterns, "public"))),

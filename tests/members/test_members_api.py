@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from decisions.api import BAD_DATE, BAD_FEDERATION
 from decisions.models import Decision, DecisionLink
-from members.api import BAD_DATE, BAD_FEDERATION
 from members.models import Membership, MembershipEvent, Organisation
 from tests.factories import make_decision, make_meeting, make_organ, make_organisation
 
