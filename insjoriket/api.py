@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from csp.decorators import csp_update
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, re_path
 from ninja import NinjaAPI
@@ -83,6 +84,11 @@ def urlpatterns() -> list[URLPattern]:
     for pattern in api.urls[0]:
         if pattern.name == "api-root":
             view = _json_errors(not_found)
+        elif pattern.name == "openapi-view":
+            # The interactive page's stylesheet draws its icons as data: images.
+            view = _json_errors(
+                csp_update({"img-src": ["data:"]})(pattern.callback), allowed=["GET"]
+            )
         elif pattern.name in DOCS_VIEWS:
             view = _json_errors(pattern.callback, allowed=["GET"])
         else:

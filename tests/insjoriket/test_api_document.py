@@ -164,3 +164,11 @@ def test_the_interactive_page_loads_its_scripts_and_styles_from_our_static_files
     assert inline == [' type="application/json" id="swagger-settings"']
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe" not in policy
+
+
+def test_only_the_interactive_page_allows_data_images_for_its_icons(db):
+    docs = Client().get(reverse("api:openapi-view"))["Content-Security-Policy"]
+    other = Client().get(reverse("api:registers"))["Content-Security-Policy"]
+
+    assert "img-src 'self' data:" in docs
+    assert "data:" not in other
