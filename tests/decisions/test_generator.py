@@ -10,7 +10,8 @@ from django.db import IntegrityError, connection, transaction
 
 from cases.models import Case, Register
 from cases.services import register_case
-from decisions.generator import HISTORY_COLUMNS, _tables, generate, register_digest
+from decisions.generator import HISTORY_COLUMNS, generate, register_digest, tables
+from decisions.generator.copy import Table
 from decisions.models import Decision, DecisionLink, Meeting
 
 SIZE = {"decisions": 600, "cases": 300, "organisations": 8}
@@ -42,20 +43,31 @@ def test_the_same_seed_gives_the_same_register_and_another_seed_another():
     assert other[0] != first[0]
 
 
-def test_the_generator_copies_only_columns_the_models_let_it_write():
-    """COPY names its columns, and a generated one (the search vectors, which PostgreSQL
-    computes) cannot be written: each table's list, with its history table's, is made of the
-    model's concrete fields that are not generated."""
+def test_the_generator_copies_every_column_the_models_let_it_write():
+    """COPY names its columns, read from the models' _meta: every concrete field but the id,
+    and never a generated one (the search vectors, which PostgreSQL computes); the history
+    table gets the same columns and simple-history's own."""
     models = {model._meta.db_table: model for model in apps.get_models(include_auto_created=True)}
-    for table in _tables().values():
-        lists = {table.name: ("id", *table.columns)}
+    for table in tables().values():
+        fields = models[table.name]._meta.concrete_fields
+        writable = {field.column for field in fields if not field.generated} - {"id"}
+        assert set(table.columns) == writable, (table.name, writable ^ set(table.columns))
         if table.history:
-            lists[table.history] = ("id", *table.columns, *HISTORY_COLUMNS)
-        for name, columns in lists.items():
-            fields = models[name]._meta.concrete_fields
-            writable = {field.column for field in fields if not field.generated}
-            assert set(columns) <= writable, (name, set(columns) - writable)
-    assert "search_vector" not in _tables()["decision"].columns
+            history_fields = models[table.history]._meta.concrete_fields
+            history_columns = {field.column for field in history_fields}
+            assert {"id", *table.columns, *HISTORY_COLUMNS} <= history_columns, table.history
+    assert "search_vector" not in tables()["decision"].columns
+
+
+def test_a_row_without_every_column_or_with_an_unknown_one_is_refused():
+    """A column the generator forgot would otherwise be written as NULL without a word."""
+    table = Table(apps.get_model("cases", "CaseLink"))
+    line = table.line(7, {"note": "n", "from_case_id": 1, "to_case_id": 2})
+    assert line.split("\t") == ["7", "1", "2", "n"]
+    with pytest.raises(ValueError, match="saknas \\['to_case_id'\\]"):
+        table.line(8, {"note": "n", "from_case_id": 1})
+    with pytest.raises(ValueError, match="okända \\['typo'\\]"):
+        table.line(9, {"note": "n", "from_case_id": 1, "to_case_id": 2, "typo": 3})
 
 
 @pytest.fixture
