@@ -64,3 +64,28 @@ def registrator_client(client, registrator):
 def elected_client(client, make_user):
     client.force_login(make_user("förtroendevald"))
     return client
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The data of the bad-input tables (tests/bad_input.py), built once per module inside an
+    outer transaction that is rolled back at the end."""
+    from django.db import transaction
+
+    from tests.bad_input import build_world
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
