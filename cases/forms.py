@@ -274,7 +274,8 @@ class CaseFilterForm(forms.Form):
         for name, pairs in filter_choices().items():
             self.fields[name].widget.choices = pairs
 
-    def filter(self, queryset):
+    def filter(self, queryset, *, user):
+        """The chosen filters; those on a case's content match only what ``user`` may see."""
         data = self.cleaned_data
         if data.get("register"):
             queryset = queryset.filter(register=data["register"])
@@ -283,9 +284,9 @@ class CaseFilterForm(forms.Form):
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
         if data.get("officer"):
-            queryset = queryset.filter(officer__icontains=data["officer"])
+            queryset = queryset.filter_content(user, officer__icontains=data["officer"])
         if data.get("classification"):
-            queryset = queryset.filter(classification=data["classification"])
+            queryset = queryset.filter_content(user, classification=data["classification"])
         return queryset
 
 

@@ -180,6 +180,16 @@ class CaseQuerySet(models.QuerySet):
             return self
         return self.filter(is_secret=False)
 
+    def filter_content(self, user, **lookups) -> "CaseQuerySet":
+        """Filter on fields shown only with a case's content (``Case.CONTENT_FIELDS``). For a
+        user without access to secrets only cases whose content they may see can match, so a
+        filter can't tell a hidden value: the count for a secret case's handläggare is the
+        count for a name nobody has (rule 21)."""
+        for lookup in lookups:
+            if lookup.split("__")[0] not in Case.CONTENT_FIELDS:
+                raise ValueError(f"{lookup} is not a content field of Case")
+        return self.visible_to(user).filter(**lookups)
+
     def for_list_page(self) -> "CaseQuerySet":
         """The case list: register and classification for each row, nothing per row."""
         return self.select_related("register", "classification", "classification__scheme")
@@ -283,10 +293,19 @@ class Case(SecrecyFields):
     def clean(self) -> None:
         self.clean_secrecy()
 
+    # Fields shown only with the content of a case: for a secret case and a user without
+    # access they are hidden on every page, and no filter matches on them (rule 21).
+    CONTENT_FIELDS = ("officer", "classification")
+
+    def is_content_hidden_for(self, *, may_see_secret: bool) -> bool:
+        """Whether the case's content (title, CONTENT_FIELDS, handlingar) is hidden from a user
+        (rule 21): it is secret and the user has no access."""
+        return self.is_secret and not may_see_secret
+
     def title_for(self, *, may_see_secret: bool) -> str:
         """The ärendemening, or for a secret case and a user without access its public title
         (rule 21)."""
-        if self.is_secret and not may_see_secret:
+        if self.is_content_hidden_for(may_see_secret=may_see_secret):
             return self.public_title or str(MASKED_CASE_TITLE)
         return self.title
 

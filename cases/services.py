@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseLink, Classification, Document, Register, normalise_number
+from insjoriket.access import can_see_secret
 from insjoriket.history import record_change, save_recorded
 
 CASE_ALREADY_CLOSED = _("Ärendet är redan avslutat.")
@@ -26,6 +27,10 @@ LINK_EXISTS = _("Ärendena är redan kopplade.")
 DOCUMENT_IN_CLOSED_CASE = _("Handlingar kan inte registreras i ett avslutat ärende.")
 IMPORT_SERIAL_INVALID = _("Löpnumret måste vara ett positivt heltal.")
 YEAR_OUT_OF_RANGE = _("Året måste ligga mellan 1900 och 2200.")
+SECRET_CASE_WRITE = _(
+    "Ärendet är sekretessbelagt. Bara den som får läsa sekretessbelagda ärenden kan registrera "
+    "eller ändra något i det (OSL 10 kap.)."
+)
 
 # One statement allocates the next serial of (register, year): it creates the counter row on
 # the year's first registration, otherwise increments it, and holds the row lock until the
@@ -315,6 +320,7 @@ def add_document(
     """Register a handling in ``case`` with the next löpnummer of the case, so its number is
     ``<dnr>:<löpnummer>`` (rule 25). The case row is locked while the löpnummer is taken."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    refuse_secret_write(locked, user)
     if locked.status == Case.Status.CLOSED:
         raise ValidationError(DOCUMENT_IN_CLOSED_CASE)
     last = locked.documents.aggregate(last=Max("serial"))["last"] or 0
@@ -339,10 +345,18 @@ def add_document(
     return document
 
 
+def refuse_secret_write(case: Case, user) -> None:
+    """A write to a secret case needs access to its content (rule 21). ``user`` None is the
+    system itself (the data-file import, a management command)."""
+    if user is not None and case.is_content_hidden_for(may_see_secret=can_see_secret(user)):
+        raise ValidationError(SECRET_CASE_WRITE)
+
+
 @transaction.atomic
 def close_case(*, case: Case, closed_on: dt.date | None = None, user=None) -> Case:
     """Avsluta an ärende."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    refuse_secret_write(case, user)
     if case.status == Case.Status.CLOSED:
         raise ValidationError(CASE_ALREADY_CLOSED)
     closed_on = closed_on or timezone.localdate()
@@ -358,6 +372,7 @@ def close_case(*, case: Case, closed_on: dt.date | None = None, user=None) -> Ca
 def reopen_case(*, case: Case, user=None) -> Case:
     """Återuppta a closed ärende."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    refuse_secret_write(case, user)
     if case.status != Case.Status.CLOSED:
         raise ValidationError(CASE_ALREADY_OPEN)
     case.status = Case.Status.OPEN
@@ -370,6 +385,8 @@ def reopen_case(*, case: Case, user=None) -> Case:
 def link_cases(*, from_case: Case, to_case: Case, note: str = "", user=None) -> CaseLink:
     """Record that two cases are the same matter in different registers (e.g. 2022VFN360 and
     2022KS554)."""
+    refuse_secret_write(from_case, user)
+    refuse_secret_write(to_case, user)
     if from_case.pk == to_case.pk:
         raise ValidationError(LINK_TO_ITSELF)
     if from_case.register_id == to_case.register_id:

@@ -494,7 +494,7 @@ def case_detail(request: HttpRequest, case_id: CaseId, on: OnDate = None):
     history = chain_history.load_history(user=request.user, case_ids=[case_id], on=on)
     case = history.cases.get(case_id)
     may_see_secret = can_see_secret(request.user)
-    if case is None or (case.is_secret and not may_see_secret):
+    if case is None or case.is_content_hidden_for(may_see_secret=may_see_secret):
         raise ApiError(404, NO_SUCH_CASE.format(id=case_id))
     direct = {}
     for link in history.case_links:

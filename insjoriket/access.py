@@ -8,6 +8,7 @@ Secret cases and handlingar stay in the register (the dnr and date are public), 
 without access see only the number, the date and the public title (OSL 5 kap. 2 §; rule 21).
 """
 
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -139,3 +140,13 @@ def can_read_documents(user) -> bool:
 def can_see_unapproved_decisions(user) -> bool:
     """Anonymous visitors see only justerade §§; members and staff see drafts too."""
     return bool(user and user.is_authenticated and user.has_perm("decisions.view_decision"))
+
+
+def requires_permission(perm: str):
+    """A view decorator: anonymous visitors go to the login page; logged-in users without
+    ``perm`` get 403."""
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator

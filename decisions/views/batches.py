@@ -17,7 +17,7 @@ from decisions import rules as date_rules
 from decisions.meetings import forms
 from decisions.models import ProtocolBatch
 from decisions.publishing import tasks
-from decisions.views.meetings import secretary_permission
+from insjoriket.access import requires_permission
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _batch_form_page(request, form, *, status: int = 200):
     )
 
 
-@secretary_permission("decisions.change_meeting")
+@requires_permission("decisions.change_meeting")
 def protocol_batch_create(request):
     """Skriv ut ett års protokoll: the form, and on POST a ProtocolBatch and a Celery job.
 
@@ -90,7 +90,7 @@ def protocol_batch_create(request):
     return redirect("secretary:protocol-batch-list")
 
 
-@secretary_permission("decisions.change_meeting")
+@requires_permission("decisions.change_meeting")
 def protocol_batch_list(request):
     """The user's own orders of a year's protocols, newest first, with a link to each ZIP."""
     batches = list(
@@ -105,7 +105,7 @@ def protocol_batch_list(request):
     )
 
 
-@secretary_permission("decisions.change_meeting")
+@requires_permission("decisions.change_meeting")
 def protocol_batch_download(request):
     """The ZIP of a finished batch (``?id=``), for the user who ordered it; anything else is
     not found."""

@@ -23,7 +23,7 @@ def case_detail(request, pk: int):
     )
     may_see_secret = can_see_secret(request.user)
     case.shown_title = case.title_for(may_see_secret=may_see_secret)
-    case.content_hidden = case.is_secret and not may_see_secret
+    case.content_hidden = case.is_content_hidden_for(may_see_secret=may_see_secret)
     documents = list(case.documents.all())
     for document in documents:
         document.case = case  # the prefetched rows share the case already loaded

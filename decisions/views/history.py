@@ -60,7 +60,7 @@ def case_history(request, case_id: int):
     history = chain_history.load_history(user=request.user, case_ids=[case_id], documents=True)
     case = history.cases.get(case_id)
     may_see_secret = can_see_secret(request.user)
-    if case is None or (case.is_secret and not may_see_secret):
+    if case is None or case.is_content_hidden_for(may_see_secret=may_see_secret):
         raise Http404(_("Ärendet finns inte."))
     case_rows = []
     link_notes = {}
@@ -68,13 +68,13 @@ def case_history(request, case_id: int):
         link_notes.setdefault(link.from_case_id, []).append(link)
         link_notes.setdefault(link.to_case_id, []).append(link)
     for other in history.cases.values():
-        hidden = other.is_secret and not may_see_secret
+        hidden = other.is_content_hidden_for(may_see_secret=may_see_secret)
         documents = []
         if not hidden:
             for document in other.documents.all():
                 document.case = other
                 document.shown_title = document.title_for(may_see_secret=may_see_secret)
-                document.hidden = document.is_secret and not may_see_secret
+                document.hidden = document.is_hidden_for(may_see_secret=may_see_secret)
                 documents.append(document)
         case_rows.append(
             {

@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
@@ -32,6 +31,7 @@ from decisions.models import (
     is_justerat_refusal,
 )
 from decisions.publishing import dispatch
+from insjoriket.access import can_see_secret, requires_permission
 from members.models import Person
 
 logger = logging.getLogger(__name__)
@@ -48,15 +48,6 @@ CORRECTION_ONLY_WHEN_APPROVED = (
     "ojusterad."
 )
 MINORITY_REFERRAL_DISABLED = services.MINORITY_REFERRAL_ONLY_ASSEMBLY
-
-
-def secretary_permission(perm: str):
-    """Anonymous visitors go to the login page; logged-in users without ``perm`` get 403."""
-
-    def decorator(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _user_name(user) -> str:
@@ -144,7 +135,7 @@ def _use_forms(request, context: dict, forms_with_errors: dict) -> None:
 # --- sammanträden ---------------------------------------------------------------------------
 
 
-@secretary_permission("decisions.view_meeting")
+@requires_permission("decisions.view_meeting")
 def meeting_list(request):
     today = date_rules.today()
     form = forms.MeetingFilterForm(request.GET or None)
@@ -168,7 +159,7 @@ def meeting_list(request):
     )
 
 
-@secretary_permission("decisions.add_meeting")
+@requires_permission("decisions.add_meeting")
 def meeting_plan(request):
     form = forms.PlanMeetingForm(
         request.POST if request.method == "POST" else None,
@@ -253,7 +244,7 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
     return context
 
 
-@secretary_permission("decisions.view_meeting")
+@requires_permission("decisions.view_meeting")
 def meeting_detail(request, meeting_id: int):
     meeting = get_object_or_404(Meeting.objects.for_meeting_page(), pk=meeting_id)
     return render(
@@ -267,7 +258,7 @@ def _meeting_form_failed(request, meeting_id: int, **forms_with_errors):
     return render(request, "decisions/secretary/meeting_detail.html", context, status=400)
 
 
-@secretary_permission("decisions.change_meeting")
+@requires_permission("decisions.change_meeting")
 def meeting_attendance(request, meeting_id: int):
     meeting = get_object_or_404(Meeting.objects.select_related("organ"), pk=meeting_id)
     attendances = list(meeting.attendances.select_related("person"))
@@ -326,7 +317,7 @@ def _to_meeting(meeting: Meeting):
 
 
 @require_POST
-@secretary_permission("decisions.add_decision")
+@requires_permission("decisions.add_decision")
 def decision_add(request, meeting_id: int):
     meeting = get_object_or_404(
         Meeting.objects.select_related("organ", "organ__organisation"), pk=meeting_id
@@ -348,7 +339,7 @@ def decision_add(request, meeting_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.change_meeting")
+@requires_permission("decisions.change_meeting")
 def meeting_approve(request, meeting_id: int):
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     return _action(
@@ -371,7 +362,7 @@ def meeting_approve(request, meeting_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.change_meeting")
+@requires_permission("decisions.change_meeting")
 def meeting_post(request, meeting_id: int):
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     return _action(
@@ -387,7 +378,7 @@ def meeting_post(request, meeting_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.change_meeting")
+@requires_permission("decisions.change_meeting")
 def meeting_remove_posting(request, meeting_id: int):
     meeting = get_object_or_404(Meeting, pk=meeting_id)
     return _action(
@@ -421,7 +412,11 @@ def _decision_context(request, decision: Decision, **extra) -> dict:
         "is_assembly": decision.meeting.organ.kind == decision.meeting.organ.Kind.ASSEMBLY,
     }
     if approved:
+        may_see_secret = can_see_secret(request.user)
         context["dispatches"] = dispatch.dispatches_of(decision)
+        for document in context["dispatches"]:
+            document.case = decision.case
+            document.hidden = document.is_hidden_for(may_see_secret=may_see_secret)
         context.setdefault(
             "correction_form",
             forms.CorrectionForm(
@@ -456,7 +451,7 @@ def _decision_page(request, decision_id: int, status: int = 200, **extra):
     )
 
 
-@secretary_permission("decisions.view_decision")
+@requires_permission("decisions.view_decision")
 def decision_detail(request, decision_id: int):
     return _decision_page(request, decision_id)
 
@@ -510,7 +505,7 @@ def _decision_action(
 
 
 @require_POST
-@secretary_permission("decisions.change_decision")
+@requires_permission("decisions.change_decision")
 def decision_texts(request, decision_id: int):
     fields = forms.DecisionTextsForm.Meta.fields
     return _decision_action(
@@ -525,7 +520,7 @@ def decision_texts(request, decision_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.add_motion")
+@requires_permission("decisions.add_motion")
 def decision_motion(request, decision_id: int):
     return _decision_action(
         request,
@@ -542,7 +537,7 @@ def decision_motion(request, decision_id: int):
     )
 
 
-@secretary_permission("decisions.add_vote")
+@requires_permission("decisions.add_vote")
 def decision_vote(request, decision_id: int):
     decision = _decision_or_404(decision_id)
     participants = list(decision.participations.select_related("person").order_by("person__name"))
@@ -585,7 +580,7 @@ def decision_vote(request, decision_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.add_reservation")
+@requires_permission("decisions.add_reservation")
 def decision_reservation(request, decision_id: int):
     return _decision_action(
         request,
@@ -599,7 +594,7 @@ def decision_reservation(request, decision_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.add_recusal")
+@requires_permission("decisions.add_recusal")
 def decision_recusal(request, decision_id: int):
     return _decision_action(
         request,
@@ -616,7 +611,7 @@ def decision_recusal(request, decision_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.change_decision")
+@requires_permission("decisions.change_decision")
 def decision_approve_immediately(request, decision_id: int):
     decision = _decision_or_404(decision_id)
     try:
@@ -628,7 +623,7 @@ def decision_approve_immediately(request, decision_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.add_correction")
+@requires_permission("decisions.add_correction")
 def decision_correction(request, decision_id: int):
     return _decision_action(
         request,
@@ -644,7 +639,7 @@ def decision_correction(request, decision_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.change_decision")
+@requires_permission("decisions.change_decision")
 def decision_dispatch(request, decision_id: int):
     return _decision_action(
         request,
@@ -663,7 +658,7 @@ def decision_dispatch(request, decision_id: int):
 
 
 @require_POST
-@secretary_permission("decisions.add_decisionlink")
+@requires_permission("decisions.add_decisionlink")
 def decision_minority_referral(request, decision_id: int):
     return _decision_action(
         request,
