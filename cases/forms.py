@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import SECRECY_INCOMPLETE, Case, Classification, Document, Register
+from insjoriket.dates import DateField
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FILE_TOO_LARGE = _("Filen är för stor. Största tillåtna storlek är 20 MB.")
@@ -122,7 +123,7 @@ class SecrecyFormMixin(forms.Form):
         required=False,
         help_text=_("T.ex. OSL 26 kap. 1 §"),
     )
-    secrecy_marked_on = forms.DateField(
+    secrecy_marked_on = DateField(
         label=_("Sekretessmarkerad datum"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -179,7 +180,7 @@ class CaseForm(SecrecyFormMixin):
 
 
 class DocumentForm(SecrecyFormMixin):
-    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
     direction = forms.ChoiceField(label=_("Riktning"), choices=Document.Direction.choices)
     counterpart = forms.CharField(label=_("Avsändare/mottagare"), max_length=300, required=False)
     description = forms.CharField(label=_("Beskrivning"), max_length=500)
@@ -291,7 +292,7 @@ class CaseFilterForm(forms.Form):
 
 
 class CloseCaseForm(forms.Form):
-    closed_on = forms.DateField(
+    closed_on = DateField(
         label=_("Avslutat datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -27,6 +27,14 @@ LINK_EXISTS = _("Ärendena är redan kopplade.")
 DOCUMENT_IN_CLOSED_CASE = _("Handlingar kan inte registreras i ett avslutat ärende.")
 IMPORT_SERIAL_INVALID = _("Löpnumret måste vara ett positivt heltal.")
 YEAR_OUT_OF_RANGE = _("Året måste ligga mellan 1900 och 2200.")
+FUTURE_DATE = {
+    Document.Direction.INCOMING: _(
+        "En inkommande handling kan inte ha kommit in ett datum som ännu inte har varit (%(date)s)."
+    ),
+    Document.Direction.OUTGOING: _(
+        "En utgående handling kan inte ha skickats ett datum som ännu inte har varit (%(date)s)."
+    ),
+}
 SECRET_CASE_WRITE = _(
     "Ärendet är sekretessbelagt. Bara den som får läsa sekretessbelagda ärenden kan registrera "
     "eller ändra något i det (OSL 10 kap.)."
@@ -319,6 +327,8 @@ def add_document(
 ) -> Document:
     """Register a handling in ``case`` with the next löpnummer of the case, so its number is
     ``<dnr>:<löpnummer>`` (rule 25). The case row is locked while the löpnummer is taken."""
+    if direction in FUTURE_DATE and date > timezone.localdate():
+        raise ValidationError({"date": FUTURE_DATE[direction] % {"date": date.isoformat()}})
     locked = Case.objects.select_for_update().get(pk=case.pk)
     refuse_secret_write(locked, user)
     if locked.status == Case.Status.CLOSED:

@@ -99,6 +99,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "sv"
+# Dates are typed as ISO (insjoriket/formats/sv/formats.py; insjoriket.dates for the forms).
+FORMAT_MODULE_PATH = ["insjoriket.formats"]
 LANGUAGES = [("sv", _("Svenska"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"

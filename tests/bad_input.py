@@ -38,7 +38,7 @@ from members.models import Organ, Person
 PASSWORD = "hemligt-lösenord-1"
 APPS = ("cases", "decisions", "members")
 REQUIRED = "Detta fält måste fyllas i."
-INVALID_DATE = "Fyll i ett giltigt datum."
+INVALID_DATE = "Fyll i ett giltigt datum: ÅÅÅÅ-MM-DD"
 INVALID_CHOICE = "Välj ett giltigt alternativ"
 MEGABYTE = "Å" * (1024 * 1024)
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(1)>'

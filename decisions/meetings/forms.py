@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, normalise_number
 from decisions.models import Attendance, Ballot, Decision, Meeting, justerad_q
 from decisions.publishing.tasks import batch_meetings
+from insjoriket.dates import DateField
 from members.models import Assignment, Organ, Person
 
 CASE_NOT_FOUND = _("Det finns inget ärende med diarienummer %(number)s i %(organisation)s.")
@@ -49,7 +50,7 @@ class PlanMeetingForm(forms.Form):
     organ = forms.ModelChoiceField(
         label=_("Organ"), queryset=Organ.objects.select_related("organisation")
     )
-    held_on = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
+    held_on = DateField(label=_("Datum"), widget=DATE_WIDGET)
     time = forms.TimeField(
         label=_("Tid"),
         required=False,
@@ -342,7 +343,7 @@ class RecusalForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    approved_on = forms.DateField(label=_("Justeringsdatum"), widget=DATE_WIDGET)
+    approved_on = DateField(label=_("Justeringsdatum"), widget=DATE_WIDGET)
     place = forms.CharField(label=_("Justeringens plats"), max_length=200, required=False)
     approvers = forms.ModelMultipleChoiceField(
         label=_("Justerare"),
@@ -357,19 +358,19 @@ class ApproveForm(forms.Form):
 
 
 class PostForm(forms.Form):
-    posted_on = forms.DateField(label=_("Anslaget uppsatt"), widget=DATE_WIDGET)
+    posted_on = DateField(label=_("Anslaget uppsatt"), widget=DATE_WIDGET)
     minutes_kept_at = forms.CharField(
         label=_("Förvaringsplats för protokollet"), max_length=300, required=False
     )
 
 
 class RemovePostingForm(forms.Form):
-    removed_on = forms.DateField(label=_("Anslaget nedtaget"), widget=DATE_WIDGET)
+    removed_on = DateField(label=_("Anslaget nedtaget"), widget=DATE_WIDGET)
 
 
 class CorrectionForm(forms.Form):
     made_by = forms.CharField(label=_("Rättelsen gjord av"), max_length=200)
-    made_on = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
+    made_on = DateField(label=_("Datum"), widget=DATE_WIDGET)
     what = forms.CharField(label=_("Vad som rättas"), widget=forms.Textarea(attrs={"rows": 3}))
     why = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -382,7 +383,7 @@ class DispatchForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("En mottagare per rad."),
     )
-    sent_on = forms.DateField(label=_("Expedieringsdatum"), widget=DATE_WIDGET)
+    sent_on = DateField(label=_("Expedieringsdatum"), widget=DATE_WIDGET)
 
     def clean_recipients(self):
         lines = [" ".join(line.split()) for line in self.cleaned_data["recipients"].splitlines()]

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from cases import services as case_services
 from cases.models import Case, Document
+from decisions import rules as date_rules
 from decisions.models import Decision
 
 DISPATCH_NOT_APPROVED = (
@@ -93,6 +94,9 @@ def dispatch_decision(
     held_on = decision.meeting.held_on
     if date_unknown and held_on and sent_on < held_on:
         raise ValidationError({"sent_on": DISPATCH_BEFORE_MEETING.format(held=held_on.isoformat())})
+    if sent_on > date_rules.today():
+        outgoing = case_services.FUTURE_DATE[Document.Direction.OUTGOING]
+        raise ValidationError({"sent_on": outgoing % {"date": sent_on.isoformat()}})
     cleaned = list(dict.fromkeys(" ".join(r.split()) for r in recipients if r and r.strip()))
     if not cleaned:
         raise ValidationError({"recipients": DISPATCH_NO_RECIPIENTS})
