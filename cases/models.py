@@ -474,6 +474,14 @@ class Document(SecrecyFields):
     def clean(self) -> None:
         self.clean_secrecy()
 
+    @property
+    def secret_under(self) -> str:
+        """The OSL provision the handling is secret under: its own marking, else its case's
+        (rule 22); empty when neither is secret."""
+        if self.is_secret:
+            return self.secrecy_ground
+        return self.case.secrecy_ground if self.case.is_secret else ""
+
     def is_hidden_for(self, *, may_see_secret: bool) -> bool:
         """Whether the handling's content is hidden: it or its case is secret and the user
         has no access (rule 21)."""

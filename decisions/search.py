@@ -135,6 +135,7 @@ class Hit:
     snippet: SafeString
     rank: float
     date: object = None
+    secret_under: str = ""  # the OSL ground, shown to those who may read secret items
 
 
 def _snippet(text: str | None) -> SafeString:
@@ -182,6 +183,7 @@ def number_hits(text: str, *, may_see_secret: bool) -> list[Hit]:
             snippet=mark_safe(""),
             rank=1000.0 if case.number_key == key else 500.0,
             date=case.opened_on,
+            secret_under=case.secrecy_ground if case.is_secret and may_see_secret else "",
         )
         for case in found
     ]
@@ -253,24 +255,29 @@ def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
         top AS (SELECT * FROM ranked ORDER BY rank DESC, kind_order, id DESC LIMIT {MAX_HITS}),
         shown AS (
           SELECT top.kind, top.kind_order, top.id, top.rank, c.id AS case_id, c.number,
-                 c.title, c.opened_on AS date, c.title AS text
+                 c.title, c.opened_on AS date, c.title AS text,
+                 CASE WHEN c.is_secret THEN c.secrecy_ground END AS secret_under
             FROM top JOIN cases_case c ON c.id = top.id WHERE top.kind = 'case'
           UNION ALL
           SELECT top.kind, top.kind_order, top.id, top.rank, c.id, c.number || ':' || d.serial,
-                 d.description, d.date, d.description
+                 d.description, d.date, d.description,
+                 CASE WHEN d.is_secret THEN d.secrecy_ground
+                      WHEN c.is_secret THEN c.secrecy_ground END
             FROM top JOIN cases_document d ON d.id = top.id
             JOIN cases_case c ON c.id = d.case_id WHERE top.kind = 'document'
           UNION ALL
           SELECT top.kind, top.kind_order, top.id, top.rank, p.case_id,
                  o.code || ' ' || COALESCE(p.year::text, '') || ' § ' ||
                      COALESCE(p.number::text, '?'),
-                 p.title, m.held_on, p.title || ' ' || p.decision_text
+                 p.title, m.held_on, p.title || ' ' || p.decision_text,
+                 CASE WHEN pc.is_secret THEN pc.secrecy_ground END
             FROM top JOIN decisions_decision p ON p.id = top.id
+            LEFT JOIN cases_case pc ON pc.id = p.case_id
             JOIN decisions_meeting m ON m.id = p.meeting_id
             JOIN members_organ o ON o.id = p.organ_id WHERE top.kind = 'decision'
         )
         SELECT kind, case_id, number, title, date, rank,
-               ts_headline('swedish', text, {query}, %s),
+               ts_headline('swedish', text, {query}, %s), secret_under,
                GREATEST((SELECT count(*) FROM case_c), (SELECT count(*) FROM document_c),
                         (SELECT count(*) FROM decision_c)) >= {RANK_CANDIDATES}
           FROM shown
@@ -289,8 +296,9 @@ def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
             snippet=_snippet(headline),
             rank=float(rank),
             date=date,
+            secret_under=(secret_under or "") if may_see_secret else "",
         )
-        for kind, case_id, number, title, date, rank, headline, _capped in rows
+        for kind, case_id, number, title, date, rank, headline, secret_under, _capped in rows
     )
-    hits.capped = bool(rows and rows[0][7])
+    hits.capped = bool(rows and rows[0][8])
     return hits

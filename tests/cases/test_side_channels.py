@@ -173,3 +173,28 @@ def test_rule_21_writing_to_a_secret_case_needs_access_to_it(diarium):
     close_case(case=secret, user=registrator)
     reopen_case(case=secret, user=registrator)
     assert secret.documents.count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_issue_15_the_osl_ground_stands_on_every_list_for_those_who_may_read_it(diarium, role):
+    """The registrator hands out documents: lists, the handlingar table and search hits mark
+    what is secret, with its ground, so they know what needs menprövning (rule 22)."""
+    public, secret = diarium["public"], diarium["secret"]
+    add_document(case=public, date=dt.date(2024, 5, 2), direction="incoming",
+                 description="Läkarintyg för sökanden", public_title="Handling om enskild",
+                 **{**SECRET, "secrecy_ground": "OSL 25 kap. 1 §"})  # fmt: skip
+    add_document(case=public, date=dt.date(2024, 5, 3), direction="incoming",
+                 description="Yttrande från grannar")  # fmt: skip
+    client = client_for(role)
+    marker = '<span class="secret-under">Sekretess: {}</span>'
+    case_list = client.get("/arenden/").content.decode()
+    case_page = client.get(f"/arenden/{public.pk}/").content.decode()
+    hits = client.get("/arenden/sok/", {"q": secret.number}).content.decode()
+    word_hits = client.get("/arenden/sok/", {"q": "läkarintyg"}).content.decode()
+    may_read = role in WITH_ACCESS
+    assert (marker.format("OSL 26 kap. 1 §") in case_list) == may_read
+    assert (marker.format("OSL 26 kap. 1 §") in hits) == may_read
+    assert (marker.format("OSL 25 kap. 1 §") in case_page) == may_read
+    assert (marker.format("OSL 25 kap. 1 §") in word_hits) == may_read
+    assert case_list.count('class="secret-under"') == (1 if may_read else 0)
+    assert case_page.count('class="secret-under"') == (1 if may_read else 0)
