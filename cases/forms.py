@@ -149,7 +149,7 @@ class SecrecyFormMixin(forms.Form):
 
 class ClassificationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Classification) -> str:
-        return f"{obj.scheme.name}: {obj.code} {obj.title}".strip()
+        return f"{obj.scheme.name}: {obj}"
 
 
 class RegisterChoiceField(forms.ModelChoiceField):

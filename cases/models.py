@@ -81,6 +81,9 @@ class ClassificationScheme(models.Model):
         return f"{self.name} {self.version}".strip()
 
 
+NO_CLASSIFICATION_TITLE = _("(benämning saknas)")
+
+
 class Classification(models.Model):
     """One code of a classification scheme (rule 27)."""
 
@@ -104,7 +107,9 @@ class Classification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}".strip()
+        """The code and its benämning; a code whose benämning neither the data file nor the
+        admin gave says so (none is invented)."""
+        return f"{self.code} {self.title or NO_CLASSIFICATION_TITLE}"
 
 
 class Register(models.Model):
