@@ -25,12 +25,14 @@ from decisions.meetings.services import (
     next_decision_number,
 )
 from decisions.models import (
+    JUSTERAT_MESSAGE,
     Appeal,
     Attendance,
     Ballot,
     Correction,
     Decision,
     DecisionLink,
+    DecisionTask,
     ExtractIssue,
     Meeting,
     Motion,
@@ -39,8 +41,11 @@ from decisions.models import (
     Recusal,
     Reservation,
     StoredExtract,
+    TaskReport,
     Vote,
 )
+from decisions.tasks import rules as task_rules
+from decisions.tasks.services import REPORT_MESSAGES, TASK_MESSAGES
 from members.admin import OrganListFilter, SelectRelatedInline
 
 # What a justerad meeting still takes: the anslag is posted and taken down after justering.
@@ -558,3 +563,66 @@ class ProtocolBatchAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("result_zip")
+
+
+class DecisionTaskForm(forms.ModelForm):
+    """The admin's uppdrag: the rules of decisions.tasks (RULES.md 44), as the service."""
+
+    class Meta:
+        model = DecisionTask
+        fields = [
+            "decision", "what", "responsible_organ", "responsible_unit", "responsible_person",
+            "due_on", "report_required",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision is not None and decision.is_justerad and self.instance.pk is None:
+            raise forms.ValidationError(JUSTERAT_MESSAGE)
+        given = sum(
+            bool(data.get(name))
+            for name in ("responsible_organ", "responsible_unit", "responsible_person")
+        )
+        decided_on = decision.meeting.held_on if decision is not None else None
+        problems = task_rules.check_task(
+            due_on=data.get("due_on"), decided_on=decided_on, responsible=given
+        )
+        if problems:
+            raise forms.ValidationError([TASK_MESSAGES[p] for p in problems])
+        return data
+
+
+@admin.register(DecisionTask)
+class DecisionTaskAdmin(SimpleHistoryAdmin):
+    form = DecisionTaskForm
+    list_display = ["decision", "what", "due_on", "report_required"]
+    list_select_related = ["decision__organ"]
+    search_fields = ["what", "decision__title", "responsible_unit"]
+    autocomplete_fields = ["decision", "responsible_organ", "responsible_person"]
+
+
+class TaskReportForm(forms.ModelForm):
+    class Meta:
+        model = TaskReport
+        fields = ["task", "reported_on", "status", "note", "document"]
+
+    def clean(self):
+        data = super().clean()
+        task, on, status = data.get("task"), data.get("reported_on"), data.get("status")
+        if task is not None and on is not None and status and self.instance.pk is None:
+            problems = task_rules.check_report(
+                status=status, on=on, current=task.status(on),
+                decided_on=task.decision.meeting.held_on,
+            )  # fmt: skip
+            if problems:
+                raise forms.ValidationError([REPORT_MESSAGES[p] for p in problems])
+        return data
+
+
+@admin.register(TaskReport)
+class TaskReportAdmin(SimpleHistoryAdmin):
+    form = TaskReportForm
+    list_display = ["task", "reported_on", "status"]
+    list_select_related = ["task__decision__organ"]
+    raw_id_fields = ["task", "document"]

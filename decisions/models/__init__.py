@@ -21,6 +21,7 @@ from decisions.models.meetings import (
     on_board_q,
 )
 from decisions.models.publishing import ExtractIssue, ProtocolBatch, StoredExtract, filename_part
+from decisions.models.tasks import DecisionTask, TaskReport
 
 __all__ = [
     "JUSTERAT_MESSAGE",
@@ -31,6 +32,7 @@ __all__ = [
     "Ballot",
     "Correction",
     "Decision",
+    "DecisionTask",
     "DecisionLink",
     "ExtractIssue",
     "Meeting",
@@ -38,6 +40,7 @@ __all__ = [
     "Participation",
     "ProtocolBatch",
     "Recusal",
+    "TaskReport",
     "Reservation",
     "StoredExtract",
     "Vote",

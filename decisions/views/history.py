@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from decisions.chains import citations, diagram
 from decisions.chains import history as chain_history
-from decisions.models import Ballot, Decision, Motion, Vote
+from decisions.models import Ballot, Decision, DecisionTask, Motion, Vote
 from insjoriket.access import can_see_secret
 
 # --------------------------------------------------------------------------------------------
@@ -157,6 +157,12 @@ def decision_detail(request, decision_id: int):
             "warnings": [c for c in checks if c.is_warning],
             "justerad": decision.is_justerad,
             "today": history.on,
+            "tasks": [
+                (task, task.status_label(history.on), task.is_overdue(history.on))
+                for task in DecisionTask.objects.visible_to(request.user)
+                .filter(decision=decision)
+                .for_list_page()
+            ],
         },
     )
 

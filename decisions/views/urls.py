@@ -14,7 +14,7 @@ them, each group its own namespace (mounted by ``insjoriket/urls.py``):
 
 from django.urls import path
 
-from decisions.views import batches, cases, history, meetings, members, pdfs, public
+from decisions.views import batches, cases, history, meetings, members, pdfs, public, tasks
 
 secretary_patterns = [
     path("", meetings.meeting_list, name="meeting-list"),
@@ -68,6 +68,7 @@ history_patterns = [
     path("arenden/<int:case_id>/historik/", history.case_history, name="case-history"),
     path("beslut/citat/", history.citation_list, name="citation-list"),
     path("beslut/<int:decision_id>/", history.decision_detail, name="decision-detail"),
+    path("uppdrag/", tasks.task_list, name="task-list"),
 ]
 
 public_patterns = [

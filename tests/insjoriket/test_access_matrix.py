@@ -112,6 +112,8 @@ EXPECTED: dict[str, dict] = {
     # GET finds cases by number (here the secret case's); POST registers (bearer token).
     "api:cases": OPEN,
     "api:search": OPEN,
+    # Beslutsuppföljning: open to all; each reader sees the uppdrag of §§ they may read.
+    "history:task-list": OPEN,
     # PDFs (decisions/urls.py)
     # A justerad § of a public case is a public record: visitors get the extract too,
     # certified by the register; a secret case's § and an ojusterad § are not found for them.

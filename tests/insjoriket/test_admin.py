@@ -33,6 +33,7 @@ from decisions.models import (
     Correction,
     Decision,
     DecisionLink,
+    DecisionTask,
     ExtractIssue,
     Meeting,
     Motion,
@@ -41,6 +42,7 @@ from decisions.models import (
     Recusal,
     Reservation,
     StoredExtract,
+    TaskReport,
     Vote,
 )
 from members.models import (
@@ -100,6 +102,12 @@ def _stored_extract() -> StoredExtract:
         issued_on=dt.date(2024, 3, 1),
         content_key=f"{next(_n):064x}",
         pdf=b"%PDF-1.7",
+    )
+
+
+def _task() -> DecisionTask:
+    return DecisionTask.objects.create(
+        decision=make_decision(), what="Utred skolskjutsen.", responsible_unit="Kansliet"
     )
 
 
@@ -168,6 +176,10 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
         why="Uppenbart skrivfel.",
     ),
     StoredExtract: _stored_extract,
+    DecisionTask: _task,
+    TaskReport: lambda: TaskReport.objects.create(
+        task=_task(), reported_on=dt.date(2024, 3, 1), status="in_progress"
+    ),
     ExtractIssue: lambda: ExtractIssue.objects.create(
         decision=make_decision(),
         stored_extract=_stored_extract(),

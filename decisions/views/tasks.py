@@ -1,0 +1,45 @@
+"""Beslutsuppföljning: the uppdrag given by decisions, open and overdue first (RULES.md 44;
+KL 6 kap. 6 §). Everyone sees the uppdrag of §§ they may read, of ärenden whose content they
+may see."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from decisions import rules as date_rules
+from decisions.models import DecisionTask
+from decisions.tasks import rules
+
+
+@require_GET
+def task_list(request):
+    today = date_rules.today()
+    tasks = list(DecisionTask.objects.visible_to(request.user).for_list_page())
+    organs = sorted({task.decision.organ for task in tasks}, key=lambda o: (o.name, o.pk))
+    organ_id = request.GET.get("organ", "")
+    if organ_id.isdigit():
+        tasks = [task for task in tasks if task.decision.organ_id == int(organ_id)]
+    only_overdue = request.GET.get("visa") == "forsenade"
+    rows = []
+    for task in tasks:
+        status = task.status(today)
+        overdue = rules.is_overdue(status=status, due_on=task.due_on, on=today)
+        if only_overdue and not overdue:
+            continue
+        rows.append({"task": task, "status": task.status_label(today), "overdue": overdue,
+                     "still_to_do": status in rules.STILL_TO_DO})  # fmt: skip
+    rows.sort(key=lambda r: (not r["overdue"], not r["still_to_do"], r["task"].due_on is None,
+                             r["task"].due_on or today))  # fmt: skip
+    return render(
+        request,
+        "decisions/tasks/task_list.html",
+        {
+            "rows": rows,
+            "organs": organs,
+            "organ_id": organ_id,
+            "only_overdue": only_overdue,
+            "today": today,
+            "overdue_count": sum(r["overdue"] for r in rows),
+        },
+    )
