@@ -20,6 +20,7 @@ from cases.models import (
     normalise_number,
 )
 from cases.services import add_document, close_case, register_case, reopen_case
+from insjoriket.history_admin import HistoryAdmin, NoRevertOfRecords
 from members.admin import SelectRelatedInline
 
 SECRECY_FIELDS = [
@@ -102,13 +103,13 @@ class CaseLinkInInline(SelectRelatedInline):
 
 
 @admin.register(ClassificationScheme)
-class ClassificationSchemeAdmin(SimpleHistoryAdmin):
+class ClassificationSchemeAdmin(HistoryAdmin):
     list_display = ["name", "version"]
     search_fields = ["name", "version"]
 
 
 @admin.register(Classification)
-class ClassificationAdmin(SimpleHistoryAdmin):
+class ClassificationAdmin(HistoryAdmin):
     list_display = ["code", "title", "scheme"]
     list_select_related = ["scheme"]
     list_filter = ["scheme"]
@@ -117,7 +118,7 @@ class ClassificationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Register)
-class RegisterAdmin(SimpleHistoryAdmin):
+class RegisterAdmin(HistoryAdmin):
     list_display = ["code", "name", "organisation", "organ", "number_format"]
     list_select_related = ["organisation", "organ__organisation"]
     list_filter = ["organisation"]
@@ -145,7 +146,7 @@ class RegisterCounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     """A new ärende gets the next diarienummer of its register and year from ``register_case``
     (rule 24); after that the number and what it is made of cannot be changed here. Closing
     and reopening go through their services, as actions."""
@@ -254,7 +255,7 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseLink)
-class CaseLinkAdmin(SimpleHistoryAdmin):
+class CaseLinkAdmin(HistoryAdmin):
     list_display = ["from_case", "to_case", "note"]
     list_select_related = ["from_case", "to_case"]
     search_fields = ["from_case__number", "to_case__number", "note"]
@@ -262,7 +263,7 @@ class CaseLinkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     """A new handling gets the next löpnummer of its case from ``add_document`` (rule 25)."""
 
     formfield_overrides = FILE_WIDGET
@@ -297,7 +298,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):
+class ApiTokenAdmin(HistoryAdmin):
     """Tokens are issued by ``manage.py create_api_token``, which shows the token once; here
     they can only be revoked. The stored hash is never shown."""
 

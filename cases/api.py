@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 
 from django import forms
-from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -27,14 +25,13 @@ from cases import services
 from cases.forms import CaseForm
 from cases.models import ApiToken, Case, Register, normalise_number, parse_number
 from insjoriket.access import can_see_secret
-from insjoriket.api_errors import TOKEN_MISSING, ApiError, ErrorOut, too_big_message
+from insjoriket.api_errors import TOKEN_MISSING, ApiError, ErrorOut, json_object
 
 router = Router(tags=["Ärenden"])
 
 TOKEN_NAME_TAKEN = gettext_lazy("Det finns redan en API-nyckel med det namnet.")
 TOKEN_UNKNOWN = gettext_lazy("Okänd API-nyckel.")
 TOKEN_REVOKED = gettext_lazy("API-nyckeln är återkallad.")
-BAD_JSON = gettext_lazy("Förfrågan måste vara ett JSON-objekt.")
 UNKNOWN_FIELD = gettext_lazy("Okänt fält.")
 INVALID_CASE = gettext_lazy("Ogiltiga uppgifter.")
 NUMBER_MISSING = gettext_lazy(
@@ -203,8 +200,8 @@ def find_cases(
     number: str | None = Query(None, description="diarienumret, t.ex. 2022KS554 eller KS 2022/554"),
 ):
     """Cases whose diarienummer matches ``number`` exactly or loosely (as the search box:
-    ``2022ks554``, ``KS 2022/554``), exact matches first, at most 50. Secret cases only for
-    callers who may read them."""
+    ``2022ks554``, ``KS 2022/554``), exact matches first, at most 50. A secret case is found
+    by its masked entry (its public title) by callers who may not read it."""
     if number is None or not number.strip():
         raise ApiError(400, NUMBER_MISSING, parameter="number")
     text = number.strip()
@@ -215,9 +212,10 @@ def find_cases(
     structured = parse_number(text)
     if structured is not None:
         condition |= structured
+    # Secret cases too, by their masked entry (the public title), as the case list, the case
+    # page and the search show them: a number is public (OSL 5 kap. 2 §).
     found = list(
         Case.objects.all()
-        .visible_to(request.user)
         .filter(condition)
         .select_related("register", "register__organisation")
         .order_by("-year", "register__code", "serial")[:MAX_CASE_HITS]
@@ -237,16 +235,8 @@ CASE_BODY = {
 
 
 def _payload(request: HttpRequest) -> dict:
-    """The body as a JSON object, or the Swedish 400 (too big, not JSON, too deep, no object)."""
-    try:
-        payload = json.loads(request.body or b"null")
-    except RequestDataTooBig:
-        raise ApiError(400, too_big_message()) from None
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        payload = None
-    if not isinstance(payload, dict):
-        raise ApiError(400, BAD_JSON)
-    return payload
+    """The body as a JSON object, or the Swedish 400 (too big, too deep, not JSON, no object)."""
+    return json_object(request)
 
 
 @router.post(

@@ -18,6 +18,9 @@ from decisions.meetings.services import (
     NUMBER_TAKEN,
     POSTING_APPROVAL_DATE_UNKNOWN,
     POSTING_BEFORE_JUSTERING_DATE,
+    POSTING_FIXED,
+    REMOVAL_FIXED,
+    REMOVAL_IN_FUTURE,
     REMOVAL_NOT_POSTED,
     REMOVAL_TOO_EARLY,
     add_decision,
@@ -37,6 +40,7 @@ from decisions.models import (
     Meeting,
     Motion,
     Participation,
+    PostingCorrection,
     ProtocolBatch,
     Recusal,
     Reservation,
@@ -46,6 +50,7 @@ from decisions.models import (
 )
 from decisions.tasks import rules as task_rules
 from decisions.tasks.services import REPORT_MESSAGES, TASK_MESSAGES
+from insjoriket.history_admin import HistoryAdmin, NoRevertOfRecords
 from members.admin import OrganListFilter, SelectRelatedInline
 
 # What a justerad meeting still takes: the anslag is posted and taken down after justering.
@@ -81,11 +86,14 @@ class LockedWhenApproved:
         return super().has_delete_permission(request, obj) and not is_locked(obj)
 
 
-class ProtocolPartAdmin(SimpleHistoryAdmin):
+class ProtocolPartAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     """The admin of something recorded in a protocol: read-only once the meeting or § it
-    belongs to (``protocol``, a field path) is justerad (rule 9)."""
+    belongs to (``protocol``, a field path) is justerad (rule 9), and never reverted then."""
 
     protocol = "decision"
+
+    def revert_refused(self, obj) -> bool:
+        return self._locked(obj)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self._locked(obj)
@@ -261,10 +269,41 @@ class BallotInline(LockedWhenApproved, SelectRelatedInline):
 
 class MeetingForm(forms.ModelForm):
     """Once justerad only the anslag can be written (rule 9); it comes down no earlier than
-    the day after the last appeal day (rule 5), as ``remove_posting`` requires."""
+    the day after the last appeal day (rule 5) and never in advance, as ``remove_posting``
+    requires. Once set, the anslag dates are fixed (rule 39): compared with the stored row,
+    not with the instance (which on a history page is an earlier version)."""
+
+    def _posted_value(self, cleaned, name: str, stored_value):
+        """What the request asks ``name`` to be: the cleaned value, or, for a field shown
+        read-only (so not in the form), the raw value if one was sent anyway."""
+        if name in self.fields:
+            return cleaned.get(name, stored_value)
+        if name not in self.data:
+            return stored_value
+        try:
+            return forms.DateField(required=False).clean(self.data.get(name))
+        except forms.ValidationError:
+            return None
+
+    def _check_fixed_anslag(self, cleaned) -> None:
+        stored = Meeting.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        if stored is None:
+            return
+        if stored.posted_on and self._posted_value(cleaned, "posted_on", stored.posted_on) != (
+            stored.posted_on
+        ):
+            self.add_error(None, POSTING_FIXED.format(posted=stored.posted_on))
+        if stored.removed_on and self._posted_value(cleaned, "removed_on", stored.removed_on) != (
+            stored.removed_on
+        ):
+            self.add_error(None, REMOVAL_FIXED.format(removed=stored.removed_on))
 
     def clean(self):
         cleaned = super().clean()
+        self._check_fixed_anslag(cleaned)
+        removed_on, today = cleaned.get("removed_on"), date_rules.today()
+        if removed_on and removed_on > today and "removed_on" not in self.errors:
+            self.add_error("removed_on", REMOVAL_IN_FUTURE.format(today=today.isoformat()))
         if self.instance.pk is not None and self.instance.approved_date_unknown:
             # Justerat, datum okänt: read-only (the flag cannot be unset, the database refuses
             # it too), and no anslag can be registered without a justering date.
@@ -280,7 +319,8 @@ class MeetingForm(forms.ModelForm):
             self.add_error("posted_on", POSTING_APPROVAL_DATE_UNKNOWN)
         if self.instance.pk is None or self.instance.approved_on is None:
             return cleaned
-        posted_on, removed_on = cleaned.get("posted_on"), cleaned.get("removed_on")
+        posted_on = cleaned.get("posted_on", self.instance.posted_on)
+        removed_on = cleaned.get("removed_on", self.instance.removed_on)
         if posted_on and posted_on < self.instance.approved_on:
             self.add_error("posted_on", POSTING_BEFORE_JUSTERING_DATE)
         elif removed_on and not posted_on:
@@ -294,9 +334,10 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     """A justerad meeting is read-only (rule 9) except for its anslag: the dates it was posted
-    and taken down and where the protocol is kept, which are written after the justering."""
+    and taken down and where the protocol is kept, which are written after the justering;
+    each of those dates is fixed once set (rule 39). No revert of a justerad meeting."""
 
     form = MeetingForm
     list_display = [
@@ -324,11 +365,16 @@ class MeetingAdmin(SimpleHistoryAdmin):
     ]
     inlines = [DecisionInline, AttendanceInline]
 
+    def revert_refused(self, obj) -> bool:
+        return is_locked(obj)
+
     def get_readonly_fields(self, request, obj=None):
-        if obj is None or not is_locked(obj):
+        stored = self._stored(obj)
+        if stored is None or not is_locked(stored):
             return super().get_readonly_fields(request, obj)
         fields = [f for _name, options in self.fieldsets for f in options["fields"]]
-        return [f for f in fields if f not in ANSLAG_FIELDS]
+        fixed = [f for f in ("posted_on", "removed_on") if getattr(stored, f)]  # rule 39
+        return [f for f in fields if f not in ANSLAG_FIELDS or f in fixed]
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not is_locked(obj)
@@ -337,7 +383,13 @@ class MeetingAdmin(SimpleHistoryAdmin):
         """The justering is written last (rule 9), as ``approve_minutes`` and the importer do:
         a meeting justerad on this page gets its §§, närvaro and justerare first, and only
         then its justering date or "justerat, datum okänt" (see ``save_related``)."""
-        was_approved = obj.pk is not None and Meeting.objects.filter(pk=obj.pk).justerade().exists()
+        # The meeting row locked for the rest of the request (the admin's transaction), as the
+        # services lock it, so that justering and närvaro cannot interleave.
+        stored = Meeting.objects.filter(pk=obj.pk)
+        was_approved = False
+        if obj.pk is not None:
+            list(stored.select_for_update().values_list("pk", flat=True))
+            was_approved = stored.justerade().exists()
         obj._pending_justering = {}
         if obj.is_approved and not was_approved:
             obj._pending_justering = {f: getattr(obj, f) for f in JUSTERING_FIELDS}
@@ -378,7 +430,7 @@ class AttendanceAdmin(ProtocolPartAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     """A new § is added through ``add_decision`` (next number in the organ's series, the
     meeting's serving members as participants). A justerad § is read-only (rule 9): it is
     corrected by a rättelse or by a new decision that links to it."""
@@ -408,6 +460,9 @@ class DecisionAdmin(SimpleHistoryAdmin):
         DecisionLinkInline,
     ]
     actions = ["approve_selected_immediately"]
+
+    def revert_refused(self, obj) -> bool:
+        return is_locked(obj)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not is_locked(obj)
@@ -495,7 +550,7 @@ class RecusalAdmin(ProtocolPartAdmin):
 
 
 @admin.register(DecisionLink)
-class DecisionLinkAdmin(SimpleHistoryAdmin):
+class DecisionLinkAdmin(HistoryAdmin):
     form = DecisionLinkForm
     list_display = ["source", "kind", "target", "target_reference"]
     list_select_related = ["source__organ", "target__organ"]
@@ -505,7 +560,7 @@ class DecisionLinkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(SimpleHistoryAdmin):
+class AppealAdmin(HistoryAdmin):
     list_display = ["court_case_number", "court", "decision", "lodged_on", "outcome", "final"]
     list_select_related = ["decision__organ"]
     list_filter = ["outcome", "final"]
@@ -514,7 +569,7 @@ class AppealAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(SimpleHistoryAdmin):
+class CorrectionAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     list_display = ["decision", "made_on", "made_by"]
     list_select_related = ["decision__organ"]
     search_fields = ["decision__title", "made_by", "what"]
@@ -548,6 +603,15 @@ class StoredExtractAdmin(ReadOnlyAdmin):
     list_select_related = ["decision__organ"]
     search_fields = ["decision__title", "certified_by"]
     exclude = ["pdf"]
+
+
+@admin.register(PostingCorrection)
+class PostingCorrectionAdmin(ReadOnlyAdmin):
+    """Corrections of an anslag date (rule 39): made on the meeting page, which recomputes
+    the appeal window; here only read."""
+
+    list_display = ["meeting", "old_posted_on", "new_posted_on", "made_by", "made_at"]
+    list_select_related = ["meeting__organ", "made_by"]
 
 
 @admin.register(ProtocolBatch)
@@ -594,7 +658,7 @@ class DecisionTaskForm(forms.ModelForm):
 
 
 @admin.register(DecisionTask)
-class DecisionTaskAdmin(SimpleHistoryAdmin):
+class DecisionTaskAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     form = DecisionTaskForm
     list_display = ["decision", "what", "due_on", "report_required"]
     list_select_related = ["decision__organ"]
@@ -621,7 +685,7 @@ class TaskReportForm(forms.ModelForm):
 
 
 @admin.register(TaskReport)
-class TaskReportAdmin(SimpleHistoryAdmin):
+class TaskReportAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     form = TaskReportForm
     list_display = ["task", "reported_on", "status"]
     list_select_related = ["task__decision__organ"]

@@ -153,7 +153,7 @@ class LinkedCaseOut(CaseSummaryOut):
 
 
 class CaseDetailOut(CaseSummaryOut):
-    officer: str
+    officer: str = Field("", description="handläggaren; saknas för ett sekretessbelagt ärende")
     linked_cases: list[LinkedCaseOut]
     on: dt.date
     timeline: list[TimelineEntryOut]
@@ -215,6 +215,10 @@ class DecisionOut(ForceOut):
     justerad: bool
     approved_on: dt.date | None
     approved_date_unknown: bool
+    known_from_sources: str | None = Field(
+        description="protokollet finns inte i registret; handlingen som visar att beslutet "
+        "fattades (RULES.md 45), annars null"
+    )
     posted_on: dt.date | None
     last_appeal_day: dt.date | None
     legal_force_on: dt.date | None
@@ -256,7 +260,11 @@ class MemberDecisionOut(Schema):
     paragraph: str
     kind: str
     title: str | None
-    approved: bool
+    approved: bool = Field(
+        description="beslutet är fattat: protokollet justerat, eller beslutet känt ur andra "
+        "handlingar (RULES.md 45)"
+    )
+    known_from_sources: str | None
     url: str | None
 
 
@@ -421,6 +429,7 @@ def _member_decision(ref: membership.DecisionRef) -> dict:
         "kind": ref.kind,
         "title": ref.title,
         "approved": ref.approved,
+        "known_from_sources": ref.known_from_sources or None,
         "url": ref.url,
     }
 
@@ -494,8 +503,17 @@ def case_detail(request: HttpRequest, case_id: CaseId, on: OnDate = None):
     history = chain_history.load_history(user=request.user, case_ids=[case_id], on=on)
     case = history.cases.get(case_id)
     may_see_secret = can_see_secret(request.user)
-    if case is None or case.is_content_hidden_for(may_see_secret=may_see_secret):
+    if case is None:
         raise ApiError(404, NO_SUCH_CASE.format(id=case_id))
+    if case.is_content_hidden_for(may_see_secret=may_see_secret):
+        # The public entry, masked as on the case page and in the search; no content, no chain.
+        return {
+            **case_summary(request, case, may_see_secret=False),
+            "linked_cases": [],
+            "on": on,
+            "timeline": [],
+            "page": request.build_absolute_uri(reverse("history:case-history", args=[case_id])),
+        }
     direct = {}
     for link in history.case_links:
         if link.from_case_id == case_id:
@@ -573,6 +591,7 @@ def decision(request: HttpRequest, decision_id: DecisionId, on: OnDate = None):
         "justerad": justerad,
         "approved_on": dates.approved_on,
         "approved_date_unknown": dates.approval_date_unknown,
+        "known_from_sources": dates.known_from_sources or None,
         "posted_on": dates.posted_on,
         "last_appeal_day": dates.last_appeal_day,
         "legal_force_on": dates.legal_force_on,

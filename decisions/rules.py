@@ -163,6 +163,9 @@ STATUS_LEGAL_FORCE = "laga kraft"
 # sources that does not give them): laga kraft cannot be counted, and "ej anslaget" would be
 # a claim the sources do not make.
 STATUS_DATES_UNKNOWN = "justerat, datum okänt"
+# RULES.md 45: taken, known from other documents; the protocol (and so its anslag) is not in
+# the register.
+STATUS_KNOWN_FROM_SOURCES = "känt ur andra handlingar"
 
 
 def legal_force_status(

@@ -196,14 +196,14 @@ class Hits(list):
     capped = False
 
 
-def unjusterade_meetings_sql() -> str:
-    """The ids of meetings whose protocol is not justerat, as SQL compiled from the one
-    definition (``MeetingQuerySet.not_justerade``): with ``approved_immediately`` it is the
-    search's form of ``DecisionQuerySet.justerade`` (a test compares the two on the same
-    rows)."""
-    sql, params = Meeting.objects.not_justerade().order_by().values("id").query.sql_with_params()
-    assert not params, "the justering condition takes no parameters"
-    return sql
+def draft_meetings_sql() -> str:
+    """The ids of meetings whose decisions visitors don't see — neither justerat nor known from
+    other documents — as SQL compiled from the one definition (``MeetingQuerySet.not_taken``):
+    with ``approved_immediately`` it is the search's form of ``DecisionQuerySet.taken`` (a test
+    compares the two on the same rows)."""
+    sql, params = Meeting.objects.not_taken().order_by().values("id").query.sql_with_params()
+    # Its constants (the empty text of known_from_sources) quoted by psycopg, not by hand.
+    return connection.ops.compose_sql(sql, params)
 
 
 def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
@@ -221,7 +221,7 @@ def word_hits(words: list[str], *, user, may_see_secret: bool) -> Hits:
     query, params = tsquery_sql(words)
     secret_ok = "TRUE" if may_see_secret else "FALSE"
     drafts_ok = "TRUE" if can_see_unapproved_decisions(user) else "FALSE"
-    unjusterade_meetings = unjusterade_meetings_sql()
+    unjusterade_meetings = draft_meetings_sql()
     sql = f"""
         WITH case_c AS (
           SELECT c.id, c.{CASE_VECTOR} AS v FROM cases_case c

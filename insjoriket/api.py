@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import wraps
 
 from csp.decorators import csp_update
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, re_path
 from ninja import NinjaAPI
@@ -17,6 +18,7 @@ from ninja.renderers import JSONRenderer
 
 from cases.api import router as cases_router
 from decisions.api import router as decisions_router
+from decisions.tasks.api import router as tasks_router
 from insjoriket.api_errors import MethodNotAllowed, error_response
 
 DOCS_VIEWS = ("openapi-json", "openapi-view")
@@ -46,12 +48,16 @@ api = InsjorikeApi(
 )
 api.add_router("", cases_router)
 api.add_router("", decisions_router)
+api.add_router("", tasks_router)
 
 
 def _json_errors(view, *, allowed: list[str] | None = None):
     """``view`` with HEAD answered as GET, and 405 (and, for the documents, any other method)
-    answered by the API's error handler with ``Allow``. CSRF-exempt as ninja's own views: no
-    endpoint takes a write authenticated by the session cookie."""
+    answered by the API's error handler with ``Allow``, and a database that is away by its 503.
+    CSRF-exempt as ninja's own views, so that the CSRF middleware does not answer a refused
+    method with its HTML 403 before the view: no endpoint takes a write authenticated by the
+    session cookie (the one write, ``POST /api/v1/cases/``, needs a bearer token;
+    tests/insjoriket/test_api_abuse.py)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -60,7 +66,11 @@ def _json_errors(view, *, allowed: list[str] | None = None):
         if allowed is not None and request.method not in allowed:
             response = HttpResponseNotAllowed(allowed)
         else:
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except (OperationalError, InterfaceError) as exc:
+                # The database went away outside ninja's own handling: the same 503.
+                return api.handle_error(request, exc)
         if isinstance(response, HttpResponseNotAllowed):
             methods = sorted({m.strip() for m in response["Allow"].split(",")} | {"HEAD"})
             if "GET" not in methods:

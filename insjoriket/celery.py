@@ -10,9 +10,18 @@ Start a worker with ``celery -A insjoriket worker -l info --concurrency 1``.
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insjoriket.settings")
 
 app = Celery("insjoriket")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["decisions.publishing"])
+
+
+@worker_init.connect
+def _worker_runs_as_app_role(**kwargs):
+    """The worker's jobs run as the application's role, like requests (insjoriket/db_roles.py)."""
+    from insjoriket.db_roles import use_app_role
+
+    use_app_role()

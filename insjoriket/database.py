@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 EMBEDDED_DATABASE_NAME = "insjoriket"
+# The embedded server's application role (insjoriket/db_roles.py); `migrate` creates it.
+EMBEDDED_APP_ROLE = "insjoriket_app"
 
 
 def parse_database_url(url: str) -> dict:
@@ -70,3 +72,11 @@ def database_settings(base_dir: Path) -> dict:
         data_dir = Path(os.environ.get("INSJORIKET_PGDATA") or base_dir / "var" / "pgdata")
         url = embedded_database_url(data_dir)
     return parse_database_url(url)
+
+
+def app_role_setting() -> str | None:
+    """``DATABASE_APP_ROLE``; the embedded server (no ``DATABASE_URL``) always has one."""
+    role = os.environ.get("DATABASE_APP_ROLE", "").strip()
+    if role:
+        return role
+    return None if os.environ.get("DATABASE_URL") else EMBEDDED_APP_ROLE

@@ -1,4 +1,4 @@
-"""Session rules that Django has no setting for.
+"""Session rules that Django has no setting for, and the caching rule of logged-in pages.
 
 The idle timeout is Django's session expiry (SESSION_COOKIE_AGE), moved on here by a request
 at most once every SESSION_REFRESH_SECONDS (a session is written then, not on every page
@@ -15,6 +15,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 LOGIN_TIME_KEY = "insjoriket_login_time"
@@ -55,6 +56,31 @@ class AbsoluteSessionTimeoutMiddleware:
             if now - int(request.session.get(REFRESH_TIME_KEY, 0)) >= refresh:
                 request.session[REFRESH_TIME_KEY] = now  # saved: the expiry moves on
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a logged-in user says ``Cache-Control: no-store, private`` (with
+    Django's never-cache set: ``max-age=0, no-cache, must-revalidate``), so that neither a
+    shared cache nor the browser's back button keeps a page that may hold what only that
+    user may see (OSL; the issue's "small ones"). Static files are answered by WhiteNoise
+    before this runs and keep their long caching; an answer under STATIC_URL is left alone
+    here too (runserver's finders). A request without a session cookie is anonymous: its
+    session is not opened, so its answer gains no ``Vary: Cookie``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.static_prefix):
+            return response
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -11,7 +11,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from insjoriket.database import database_settings
+from insjoriket.database import app_role_setting, database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
-    "axes",
+    "insjoriket.axes_app.AxesConfig",
     "csp",
     "ninja",  # the API's interactive page from its bundled static files, not a CDN
     "members",
@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "insjoriket.middleware.AbsoluteSessionTimeoutMiddleware",
+    "insjoriket.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -90,6 +91,11 @@ TEMPLATES = [
 WSGI_APPLICATION = "insjoriket.wsgi.application"
 
 DATABASES = {"default": database_settings(BASE_DIR)}
+# The role the application's requests run as (SET ROLE on each new connection of the WSGI
+# application and the Celery worker; insjoriket/db_roles.py): it owns nothing, so the database's
+# guards hold. The embedded server sets it up itself (insjoriket_app); unset with a
+# DATABASE_URL, the application runs as the tables' owner and the health page says so.
+DATABASE_APP_ROLE = app_role_setting()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,9 +5,11 @@ Every admin is based on ``SimpleHistoryAdmin`` so its history page shows who cha
 every changelist selects what its columns and ``__str__`` touch (tests/test_admin.py counts).
 """
 
+from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from insjoriket.history_admin import HistoryAdmin
+from members import services
 from members.models import (
     Assignment,
     Contribution,
@@ -53,15 +55,56 @@ class AssignmentInline(SelectRelatedInline):
     extra = 0
 
 
+class MembershipEventFormSet(forms.BaseInlineFormSet):
+    """The events of a membership as the page would store them, with the membership as its
+    form says (``may_leave`` included): an impossible one is refused (RULES.md 34, 36) and
+    nothing of the page is saved."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        events = []
+        for i, form in enumerate(self.forms):
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            events.append((str(form.instance.pk or f"new-{i}"), form.instance))
+        services.check_membership(self.instance, events)
+
+
+class MembershipEventForm(forms.ModelForm):
+    """One event on its own page: refused when impossible with the membership's other
+    events (RULES.md 34, 36)."""
+
+    class Meta:
+        model = MembershipEvent
+        fields = ["membership", "kind", "occurred_on", "occurred_not_after", "decision", "note"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        event = self.instance
+        if self.errors or event.membership_id is None:
+            return
+        membership = event.membership
+        others = services.stored_events(membership, exclude_pk=event.pk)
+        try:
+            services.check_membership(membership, [*others, (str(event.pk or "new"), event)])
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
+
+
 class MembershipEventInline(admin.TabularInline):
     model = MembershipEvent
+    formset = MembershipEventFormSet
     fields = ["kind", "occurred_on", "occurred_not_after", "decision", "note"]
     autocomplete_fields = ["decision"]
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "org_number", "seat"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "org_number"]
@@ -69,7 +112,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Organ)
-class OrganAdmin(SimpleHistoryAdmin):
+class OrganAdmin(HistoryAdmin):
     list_display = ["name", "code", "kind", "organisation", "parent"]
     list_select_related = ["organisation", "parent__organisation"]
     list_filter = ["kind", "organisation"]
@@ -79,7 +122,7 @@ class OrganAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "party", "key"]
     list_filter = ["party"]
     search_fields = ["name", "key", "party"]
@@ -87,7 +130,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(HistoryAdmin):
     list_display = ["person", "role", "organ", "party", "represents", "start_on", "end_on"]
     list_select_related = ["person", "organ__organisation", "represents"]
     list_filter = ["role", ("organ", OrganListFilter)]
@@ -96,7 +139,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["member", "federation", "joined_on", "notice_years", "may_leave"]
     list_select_related = ["member", "federation"]
     list_filter = ["may_leave", "federation"]
@@ -106,7 +149,8 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MembershipEvent)
-class MembershipEventAdmin(SimpleHistoryAdmin):
+class MembershipEventAdmin(HistoryAdmin):
+    form = MembershipEventForm
     list_display = ["membership", "kind", "occurred_on", "occurred_not_after", "decision"]
     list_select_related = [
         "membership__member",
@@ -119,7 +163,7 @@ class MembershipEventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(SimpleHistoryAdmin):
+class ContributionAdmin(HistoryAdmin):
     list_display = ["payer_label", "year", "amount", "population", "federation", "payer"]
     list_select_related = ["federation", "payer"]
     list_filter = ["year", "federation"]

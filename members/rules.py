@@ -98,10 +98,14 @@ class Event:
 
 @dataclass(frozen=True)
 class Refusal:
-    """An event the rules did not count, and why (a Swedish message)."""
+    """An event the rules did not count, and why (a Swedish message). ``impossible`` is
+    true when the law makes the event impossible, not merely uncounted (rule 34: a member
+    that may not leave gave notice or left; rule 36: a notice withdrawn after the exit took
+    effect): such an event is refused at entry (``impossible_at_entry``)."""
 
     event: Event
     message: str
+    impossible: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,7 @@ def _replay(
             exit_on = None
         elif event.kind == NOTICE:
             if not may_leave:
-                refused.append(Refusal(event, NOTICE_NOT_ALLOWED))
+                refused.append(Refusal(event, NOTICE_NOT_ALLOWED, impossible=True))
             elif exit_on is not None:
                 refused.append(Refusal(event, NOTICE_AFTER_LEAVING))
             elif pending is not None:
@@ -239,12 +243,12 @@ def _replay(
                         withdrawn_on=when.isoformat(), effective_on=exit_on.isoformat()
                     )
                 )
-                refused.append(Refusal(event, message))
+                refused.append(Refusal(event, message, impossible=event.occurred_on is not None))
             else:
                 refused.append(Refusal(event, WITHDRAWAL_WITHOUT_NOTICE))
         elif event.kind == LEFT:
             if not may_leave:
-                refused.append(Refusal(event, NOTICE_NOT_ALLOWED))
+                refused.append(Refusal(event, NOTICE_NOT_ALLOWED, impossible=True))
             elif exit_on is None:
                 behind = (pending, event) if pending is not None else (event,)
                 leave(when, behind)
@@ -298,6 +302,40 @@ def membership_status(
         since_is_latest=current.since_is_latest,
         refused=tuple(refused),
     )
+
+
+FINSAM_LAW = "lag (2003:1210) om finansiell samordning av rehabiliteringsinsatser"
+ENTRY_REFUSED = "{record}: {message} ({law}). Inget sparades."
+
+
+def impossible_at_entry(
+    *, events: Iterable[Event], may_leave: bool = True, notice_years: int = 3
+) -> list[Refusal]:
+    """The events of one membership that the law makes impossible, to be refused where they
+    enter (the data-file import, the admin, ``members.services``) rather than stored and
+    flagged when read:
+
+    - rule 34: Försäkringskassan and Arbetsförmedlingen (``may_leave`` false) cannot give
+      notice or leave;
+    - rule 36: a withdrawal of a notice dated after the exit took effect (re-entry needs a
+      new förbundsordning). A withdrawal of unknown date is not refused: it may have
+      happened in time; the page says so when read.
+
+    ``events`` are every event of the membership as it would be stored, the new or changed
+    ones included. At entry the force of the decisions behind them is not weighed (every
+    event counts as in force): what is refused here is impossible whatever the decisions'
+    later fate. Each refusal's message is the rule's (``NOTICE_NOT_ALLOWED``,
+    ``WITHDRAWAL_AFTER_EXIT``); ``entry_message`` names the record and the law.
+    """
+    in_force = [replace(e, decision_in_force=True) for e in events]
+    _changes, refused = _replay(in_force, may_leave=may_leave, notice_years=notice_years)
+    return [r for r in refused if r.impossible]
+
+
+def entry_message(refusal: Refusal, *, record: str) -> str:
+    """The message for a refusal at entry: the record, the rule's reason, its law."""
+    message = refusal.message.rstrip(".")
+    return ENTRY_REFUSED.format(record=record, message=message, law=FINSAM_LAW)
 
 
 @dataclass(frozen=True)

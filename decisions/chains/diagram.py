@@ -67,6 +67,12 @@ class Lane:
     label: str
     sublabel: str
 
+    @property
+    def sublabel_rows(self) -> list[tuple[float, str]]:
+        """The organ's full name on up to three lines under the code (never cut short)."""
+        lines = textwrap.wrap(self.sublabel, 22) or [""]
+        return [(self.y + 58 + 14 * i, line) for i, line in enumerate(lines[:3])]
+
 
 def _curve(source: Box, target: Box) -> tuple[str, float, float]:
     """A cubic Bézier from ``source`` to ``target`` and the point halfway along it."""
@@ -120,10 +126,11 @@ def build_diagram(history: chain_history.History) -> dict | None:
     multi_org = len({o.organisation_id for o in organs.values()}) > 1
 
     def lane_key(organ):
-        depth = len(
-            history.graph.nodes[next(d.pk for d in shown if d.organ_id == organ.pk)].organ_ancestors
-        )
-        return (organ.organisation.name, depth, organ.code)
+        """The organs' hierarchy, level by level and the same for every organisation:
+        fullmäktige, then the organs under it (styrelse and nämnder, by code), then theirs
+        (an arbetsutskott)."""
+        node = history.graph.nodes[next(d.pk for d in shown if d.organ_id == organ.pk)]
+        return (organ.organisation.name, len(node.organ_ancestors), organ.code)
 
     lane_organs = sorted(organs.values(), key=lane_key)
     lane_index = {organ.pk: i for i, organ in enumerate(lane_organs)}

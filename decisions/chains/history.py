@@ -44,6 +44,8 @@ class LegalDates:
     # Justerat, but the date is unknown ("justerat, datum okänt"): every date counted from
     # the justering is unknown too, never guessed.
     approval_date_unknown: bool
+    # Not in the register, known from another document (RULES.md 45): the document named.
+    known_from_sources: str
     posting_deadline: dt.date | None
     posted_on: dt.date | None
     last_appeal_day: dt.date | None
@@ -77,6 +79,7 @@ def legal_dates(decision: Decision, appeals: Iterable = (), *, on: dt.date | Non
         justering_deadline=date_rules.justering_deadline(held_on=held_on) if held_on else None,
         approved_on=approved_on,
         approval_date_unknown=approval_date_unknown,
+        known_from_sources=meeting.known_from_sources,
         posting_deadline=date_rules.posting_deadline(approved_on=approved_on)
         if approved_on
         else None,
@@ -89,7 +92,9 @@ def legal_dates(decision: Decision, appeals: Iterable = (), *, on: dt.date | Non
             annulled=annulled,
         ),
         legal_force_status=(
-            date_rules.STATUS_DATES_UNKNOWN
+            date_rules.STATUS_KNOWN_FROM_SOURCES
+            if meeting.is_known_from_sources and not annulled
+            else date_rules.STATUS_DATES_UNKNOWN
             if approval_date_unknown and posted_on is None and not annulled
             else date_rules.legal_force_status(
                 posted_on=posted_on,
@@ -141,7 +146,7 @@ class History:
 
     def visible(self, decision_id: int | None) -> bool:
         decision = self.decisions.get(decision_id)
-        return decision is not None and (self.may_see_drafts or decision.is_justerad)
+        return decision is not None and (self.may_see_drafts or decision.is_taken)
 
     def label(self, decision_id: int) -> str:
         if not self.visible(decision_id):
@@ -211,7 +216,7 @@ class History:
 
     def ended_text(self, status: chain_rules.ForceStatus) -> str:
         """ "Återkallat genom KF … från 2024-01-01." and the like."""
-        when = f"från {status.ended_on.isoformat()}" if status.ended_on else "(när är okänt)"
+        when = f"från {status.ended_on.isoformat()}" if status.ended_on else "vid en okänd tidpunkt"
         by = status.ended_by
         if isinstance(by, chain_rules.Annulment):
             return (

@@ -45,7 +45,8 @@ class DecisionRef:
     number: int | None
     kind: str
     title: str | None
-    approved: bool
+    approved: bool  # taken: justerad, or known from other documents (RULES.md 45)
+    known_from_sources: str = ""
 
     @property
     def label(self) -> str:
@@ -89,7 +90,7 @@ def load_decision_forces(
     ids.update(f.ended_by for f in force.values() if isinstance(f.ended_by, int))
     rows = (
         Decision.objects.filter(id__in=ids)
-        .with_justerad()
+        .with_taken()
         .values(
             "id",
             "organ__code",
@@ -97,7 +98,8 @@ def load_decision_forces(
             "organ__organisation__name",
             "organ__organisation__short_name",
             "meeting__held_on",
-            "justerad",
+            "taken",
+            "meeting__known_from_sources",
             "year",
             "number",
             "kind",
@@ -106,7 +108,7 @@ def load_decision_forces(
     )
     refs: dict[int, DecisionRef] = {}
     for row in rows:
-        approved = row["justerad"]
+        approved = row["taken"]
         refs[row["id"]] = DecisionRef(
             id=row["id"],
             organ_code=row["organ__code"],
@@ -118,6 +120,7 @@ def load_decision_forces(
             kind=row["kind"],
             title=row["title"] if (approved or may_see_unapproved) else None,
             approved=approved,
+            known_from_sources=row["meeting__known_from_sources"],
         )
     return DecisionForces(refs, force)
 

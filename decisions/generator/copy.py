@@ -193,7 +193,9 @@ def tables() -> dict[str, Table]:
         "document": Table(Document),
         "caselink": Table(CaseLink),
         # Justering is written after the §§ (rule 9), in one UPDATE per organisation.
-        "meeting": Table(Meeting, defaults={"approved_date_unknown": False}),
+        "meeting": Table(
+            Meeting, defaults={"approved_date_unknown": False, "known_from_sources": ""}
+        ),
         "approver": Table(Meeting.approvers.through, history=False),
         "attendance": Table(Attendance, history=False),
         "decision": Table(Decision),

@@ -7,6 +7,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 
+from decisions.rules import last_appeal_day
+
 from .copy import WRITE_ORDER, copy, fmt
 from .plan import Dec, Meeting, Organ
 from .words import CLASSES, DECISION_PHRASES, PROPOSE_PHRASES, TERM_STARTS, YEARS
@@ -112,6 +114,8 @@ class Meetings:
                 if posted and posted > self.until:
                     posted = None
                 removed = posted + dt.timedelta(days=rng.randint(24, 30)) if posted else None
+                if removed:  # never before the day after the last appeal day (rule 5, 39)
+                    removed = max(removed, last_appeal_day(posted_on=posted) + dt.timedelta(1))
                 if removed and removed > self.until:
                     removed = None
                 values = {

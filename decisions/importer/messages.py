@@ -64,6 +64,10 @@ DATE_UNKNOWN_WITH_DATE = (
 DATE_UNKNOWN_WITH_POSTING = (
     "anslag (posted_on, removed_on) kräver ett känt justeringsdatum (approved_on)"
 )
+KNOWN_FROM_SOURCES_WITH_PROTOCOL = (
+    "known_from_sources gäller ett protokoll som inte finns i registret; ange inte samtidigt "
+    "justering eller anslag (approved_on, approved_date_unknown, posted_on)"
+)
 DATES_OUT_OF_ORDER = "{later} ({later_value}) får inte vara före {earlier} ({earlier_value})"
 CASE_LINK_TO_SELF = "ett ärende kan inte kopplas till sig självt"
 SAVE_FAILED = "kunde inte sparas: {error}"

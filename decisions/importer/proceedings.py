@@ -17,6 +17,7 @@ from decisions.importer.messages import (
     DUPLICATE,
     DUPLICATE_BALLOT,
     DUPLICATE_NUMBER,
+    KNOWN_FROM_SOURCES_WITH_PROTOCOL,
     LINK_AGAINST_TIME,
     LINK_TO_SELF,
     LINK_WITHOUT_TARGET,
@@ -107,6 +108,7 @@ class ProceedingsReader(_Base):
                 "approval_place": m.approval_place,
                 "approved_on": m.approved_on,
                 "approved_date_unknown": m.approved_date_unknown,
+                "known_from_sources": m.known_from_sources,
                 "posted_on": m.posted_on,
                 "removed_on": m.removed_on,
                 "minutes_kept_at": m.minutes_kept_at,
@@ -116,6 +118,10 @@ class ProceedingsReader(_Base):
                 self.err(f"{path}.approved_date_unknown", DATE_UNKNOWN_WITH_DATE)
             if m.approved_date_unknown and (raw.get("posted_on") or raw.get("removed_on")):
                 self.err(f"{path}.posted_on", DATE_UNKNOWN_WITH_POSTING)
+            if m.known_from_sources and (
+                m.approved_on or m.approved_date_unknown or m.posted_on or m.removed_on
+            ):
+                self.err(f"{path}.known_from_sources", KNOWN_FROM_SOURCES_WITH_PROTOCOL)
             self.check_order(path, rec, "held_on", "approved_on")
             self.check_order(path, rec, "approved_on", "posted_on")
             self.check_order(path, rec, "posted_on", "removed_on")

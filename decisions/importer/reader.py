@@ -43,7 +43,8 @@ from decisions.importer.messages import (
 from decisions.importer.proceedings import ProceedingsReader
 from decisions.importer.result import ImportFailed
 from decisions.models import Decision
-from members.models import Organ, Organisation, Person
+from members import rules as member_rules
+from members.models import Membership, Organ, Organisation, Person
 
 DECISION_REF_RE = re.compile(
     r"^(?P<organ>.+?)\s+(?P<when>\d{4}(?:-\d{2}-\d{2})?)\s+§\s*(?P<number>\d+)$"
@@ -481,16 +482,21 @@ class Reader(ProceedingsReader):
 
     # memberships and contributions ---------------------------------------------------------
 
+    MEMBERSHIP_FIELDS = ("joined_on", "notice_years", "may_leave")
+
     def read_memberships(self, records: list) -> None:
+        """A field the record leaves out is left out of the plan, so the stored value stays
+        (pydantic's ``model_fields_set``: a default is not a value the file gave). Events the
+        law makes impossible (RULES.md 34, 36) are refused here, against the file's events
+        and the membership as it will be stored; the writer checks again with the events
+        already stored."""
         for i, m in _items(records):
             path = self.path("memberships", i)
             rec = {
                 "federation": self.ref_organisation(m.federation, f"{path}.federation"),
                 "member": self.ref_organisation(m.member, f"{path}.member"),
-                "joined_on": m.joined_on,
-                "notice_years": m.notice_years,
-                "may_leave": m.may_leave,
             }
+            rec |= {k: getattr(m, k) for k in self.MEMBERSHIP_FIELDS if k in m.model_fields_set}
             events = []
             for k, e in _items(m.events):
                 epath = self.path("memberships", i, "events", k)
@@ -505,7 +511,35 @@ class Reader(ProceedingsReader):
                 }
                 self.check_order(epath, erec, "occurred_on", "occurred_not_after")
                 events.append((epath, erec))
+            self.check_membership_events(m, rec, events)
             self.plan["memberships"].append((path, rec, events))
+
+    def check_membership_events(self, m: schema.MembershipIn, rec: dict, events: list) -> None:
+        stored = (
+            Membership.objects.filter(
+                federation__name=rec["federation"], member__name=rec["member"]
+            ).first()
+            if rec["federation"] and rec["member"]
+            else None
+        )
+
+        def value(name: str):
+            if name in rec:
+                return rec[name]
+            if stored is not None:
+                return getattr(stored, name)
+            return schema.MembershipIn.model_fields[name].default
+
+        refused = member_rules.impossible_at_entry(
+            events=[
+                member_rules.Event(e["kind"], e["occurred_on"], e["occurred_not_after"], label=p)
+                for p, e in events
+            ],
+            may_leave=value("may_leave"),
+            notice_years=value("notice_years"),
+        )
+        for refusal in refused:
+            self.errors.append(member_rules.entry_message(refusal, record=refusal.event.label))
 
     def read_contributions(self, records: list) -> None:
         for i, c in _items(records):

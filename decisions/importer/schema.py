@@ -452,6 +452,8 @@ class MeetingIn(Record):
     approval_place: Text = ""
     approved_on: Date | None = None
     approved_date_unknown: StrictBool = False
+    # RULES.md 45: the protocol is not in the register; this document tells of its decisions.
+    known_from_sources: Text = ""
     posted_on: Date | None = None
     removed_on: Date | None = None
     minutes_kept_at: Text = ""

@@ -37,6 +37,7 @@ from decisions.models import (
     Vote,
 )
 from insjoriket.history import record_change
+from members import services as member_services
 from members.models import (
     Assignment,
     Contribution,
@@ -403,6 +404,7 @@ class Writer:
                 "secretary": r["secretary"],
                 "approval_place": r["approval_place"],
                 "minutes_kept_at": r["minutes_kept_at"],
+                "known_from_sources": r["known_from_sources"],
             }
             if existing is None:
                 values.update({k: None for k in approval} | {"approved_date_unknown": False})
@@ -537,8 +539,9 @@ class Writer:
                     "federation_id": self.org(r["federation"]).pk,
                     "member_id": self.org(r["member"]).pk,
                 },
-                {k: r[k] for k in ("joined_on", "notice_years", "may_leave")},
+                {k: r[k] for k in ("joined_on", "notice_years", "may_leave") if k in r},
             )
+            records = {}
             for epath, e in events:
                 decision = self.decision(e["decision"])
                 lookup = {
@@ -549,7 +552,15 @@ class Writer:
                 values = {k: e[k] for k in ("occurred_on", "occurred_not_after", "note")}
                 if decision is None:
                     lookup["occurred_on"] = values.pop("occurred_on")
-                self.upsert(MembershipEvent, epath, lookup, values)
+                records[str(self.upsert(MembershipEvent, epath, lookup, values).pk)] = epath
+            # RULES.md 34, 36 with the events already stored: refused, the transaction
+            # rolls back and nothing is saved.
+            try:
+                member_services.check_membership(
+                    membership, member_services.stored_events(membership), records=records
+                )
+            except ValidationError as exc:
+                raise ImportFailed(list(exc.messages)) from exc
 
 
 def _flatten(exc: ValidationError) -> str:

@@ -26,6 +26,9 @@ COUNTS_INCOMPLETE = _("Ange antal ja, nej och avstår, eller lämna alla tre tom
 NOBODY_ATTENDS = _("Ange minst en närvarande.")
 APPROVERS_REQUIRED = _("Välj minst en justerare.")
 RECIPIENTS_REQUIRED = _("Ange minst en mottagare.")
+IMMEDIATE_NOT_CONFIRMED = _(
+    "Bekräfta att sammanträdet har beslutat att paragrafen ska justeras omedelbart."
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOT_PRESENT = ""
@@ -328,7 +331,7 @@ class ReservationForm(forms.Form):
         self.fields["person"].queryset = people
         self.fields["person"].empty_label = _("Välj deltagare")
         self.fields["person"].error_messages["invalid_choice"] = _(
-            "Bara den som deltog i beslutet kan reservera sig (regel 11 och 13)."
+            "Bara den som deltog i beslutet kan reservera sig (KL 4 kap. 27 §)."
         )
 
 
@@ -357,6 +360,20 @@ class ApproveForm(forms.Form):
         self.fields["approvers"].queryset = people
 
 
+class ImmediateApprovalForm(forms.Form):
+    """The confirmation omedelbar justering needs: it cannot be undone (the § is read-only
+    from then on), so it is not one click."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "Sammanträdet har beslutat att paragrafen justeras omedelbart. Jag förstår att "
+            "paragrafen därefter inte kan ändras, bara rättas."
+        ),
+        help_text=_("KL 5 kap. 70 §"),
+        error_messages={"required": IMMEDIATE_NOT_CONFIRMED},
+    )
+
+
 class PostForm(forms.Form):
     posted_on = DateField(label=_("Anslaget uppsatt"), widget=DATE_WIDGET)
     minutes_kept_at = forms.CharField(
@@ -366,6 +383,18 @@ class PostForm(forms.Form):
 
 class RemovePostingForm(forms.Form):
     removed_on = DateField(label=_("Anslaget nedtaget"), widget=DATE_WIDGET)
+
+
+class PostingCorrectionForm(forms.Form):
+    """Rule 39: a wrong anslag date is mended by a recorded correction with its reason."""
+
+    posted_on = DateField(label=_("Rätt uppsättningsdag"), widget=DATE_WIDGET)
+    reason = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Varför datumet rättas. Överklagandetiden räknas om (KL 13 kap. 5 §)."),
+        error_messages={"required": _("Ange skälet till rättelsen.")},
+    )
 
 
 class CorrectionForm(forms.Form):

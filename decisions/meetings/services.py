@@ -30,11 +30,12 @@ from decisions.models import (
     Meeting,
     Motion,
     Participation,
+    PostingCorrection,
     Recusal,
     Reservation,
     Vote,
 )
-from insjoriket.history import record_change, save_recorded
+from insjoriket.history import history_user, record_change, save_recorded
 from members.models import Organ, Person
 
 PROTOCOL_IS_APPROVED = "Protokollet är justerat och kan inte ändras. Gör en rättelse i stället."
@@ -44,8 +45,8 @@ NUMBER_OUT_OF_SERIES = (
 )
 NUMBER_TAKEN = "§ {number} finns redan för {organ} {year}."
 MEETING_DATE_UNKNOWN = "Sammanträdet saknar datum; ange datum innan paragrafer läggs till."
-BALLOT_NOT_PARTICIPANT = "{person} deltar inte i paragrafen och kan inte rösta (regel 13)."
-BALLOT_RECUSED = "{person} är jävig i paragrafen och kan inte rösta (regel 14)."
+BALLOT_NOT_PARTICIPANT = "{person} deltar inte i paragrafen och kan inte rösta (KL 5 kap. 67 §)."
+BALLOT_RECUSED = "{person} är jävig i paragrafen och kan inte rösta (KL 6 kap. 28 §)."
 BALLOT_DUPLICATE = "{person} har redan röstat i voteringen."
 VOTE_COUNTS_DO_NOT_MATCH = (
     "Rösterna stämmer inte med resultatet: voteringslistan ger {yes} ja, {no} nej, {abstain} "
@@ -56,9 +57,11 @@ _BALLOT_MESSAGES = {
     "recused": BALLOT_RECUSED,
     "not_participant": BALLOT_NOT_PARTICIPANT,
 }
-VOTE_WITHOUT_PROCEDURE = "En votering kräver att propositionsordningen är antecknad (regel 11)."
+VOTE_WITHOUT_PROCEDURE = (
+    "En votering kräver att propositionsordningen är antecknad (KL 5 kap. 67 §)."
+)
 RESERVATION_NOT_PARTICIPANT = (
-    "{person} deltog inte i beslutet och kan inte reservera sig (regel 11 och 13)."
+    "{person} deltog inte i beslutet och kan inte reservera sig (KL 4 kap. 27 §)."
 )
 RECUSED_PERSON_VOTED = "{person} har röstat i paragrafen och kan inte samtidigt vara jävig."
 NOT_ATTENDING = "{person} är inte antecknad som tjänstgörande på sammanträdet."
@@ -69,19 +72,36 @@ DECISION_WITHOUT_PARTICIPANTS = "{label} saknar deltagare"
 POSTING_BEFORE_APPROVAL = "Protokollet kan inte anslås innan det är justerat."
 POSTING_APPROVAL_DATE_UNKNOWN = (
     "Protokollet är justerat men justeringsdatumet är okänt; ett anslag kan inte registreras "
-    "utan justeringsdatum (regel 2 och 3 räknas från det)."
+    "utan justeringsdatum (anslagets och överklagandets frister räknas från det, KL 8 kap. "
+    "12 §, 13 kap. 5 §)."
 )
 POSTING_BEFORE_JUSTERING_DATE = "Anslaget kan inte sättas upp före justeringsdatumet."
 REMOVAL_TOO_EARLY = (
     "Anslaget får inte tas ned före den {day}: överklagandetiden löper till och med "
-    "den dagen (regel 5)."
+    "den dagen (KL 8 kap. 12 §)."
 )
 REMOVAL_NOT_POSTED = "Protokollet är inte anslaget."
 REMOVAL_IN_FUTURE = (
     "Anslaget kan inte tas ned i förväg: ange dagen det togs ned, senast i dag ({today})."
 )
+POSTING_FIXED = (
+    "Protokollet anslogs {posted}; anslagsdatumet kan inte ändras genom att anslå igen. Ett "
+    "felaktigt datum rättas med en rättelse av anslaget (KL 8 kap. 12 §, 13 kap. 5 §)."
+)
+REMOVAL_FIXED = "Anslaget togs ned {removed}; det datumet kan inte ändras."
+CORRECTION_NOT_POSTED = "Protokollet är inte anslaget; det finns inget anslagsdatum att rätta."
+CORRECTION_SAME_DATE = "Det rättade datumet är detsamma som det nuvarande ({posted})."
+CORRECTION_WITHOUT_REASON = "Ange skälet till rättelsen."
+CORRECTION_AFTER_REMOVAL = (
+    "Anslaget togs ned {removed}. Med uppsättningsdagen {posted} löper överklagandetiden till "
+    "och med {last_day}, så anslaget skulle ha tagits ned för tidigt; rättelsen kan inte göras."
+)
+APPROVER_NOT_SERVING = (
+    "{person} är inte (längre) antecknad som tjänstgörande på sammanträdet och kan inte "
+    "justera protokollet."
+)
 MINORITY_REFERRAL_ONLY_ASSEMBLY = (
-    "Minoritetsåterremiss är bara möjlig i fullmäktige (regel 16, KL 5 kap. 51 §)."
+    "Minoritetsåterremiss är bara möjlig i fullmäktige (KL 5 kap. 51 §)."
 )
 MINORITY_REFERRAL_TOO_FEW = (
     "En minoritetsåterremiss kräver minst en tredjedel av de närvarande ledamöterna "
@@ -90,11 +110,11 @@ MINORITY_REFERRAL_TOO_FEW = (
 MINORITY_REFERRAL_ONCE = "Ärendet har redan återremitterats en gång på minoritetens begäran."
 POSTING_LATE_WARNING = (
     "Anslaget sätts upp {posted} men skulle ha satts upp senast {deadline} (två dagar efter "
-    "justeringen, regel 2)."
+    "justeringen, KL 8 kap. 12 §)."
 )
 MINORITY_REFERRAL_NOTE = "minoritetsåterremiss"
 JUSTERING_LATE_WARNING = (
-    "Protokollet justeras {approved} men skulle ha justerats senast {deadline} (regel 1)."
+    "Protokollet justeras {approved} men skulle ha justerats senast {deadline} (KL 5 kap. 69 §)."
 )
 
 
@@ -403,6 +423,12 @@ def approve_minutes(
     _refuse_if_meeting_approved(meeting)
     if meeting.held_on and approved_on < meeting.held_on:
         raise ValidationError({"approved_on": APPROVAL_BEFORE_MEETING})
+    # Under the lock, so that närvaro (set_attendance, which takes the same lock) cannot
+    # change between this check and the commit (rule 37: the justerare serve at the meeting).
+    serving = set(meeting.attendances.serving().values_list("person_id", flat=True))
+    not_serving = [APPROVER_NOT_SERVING.format(person=p) for p in approvers if p.pk not in serving]
+    if not_serving:
+        raise ValidationError({"approvers": not_serving})
     problems = approval_problems(meeting)
     if problems:
         raise ValidationError(APPROVAL_INCOMPLETE.format(problems="; ".join(problems)))
@@ -420,9 +446,24 @@ def approve_minutes(
 
 @transaction.atomic
 def approve_immediately(*, decision: Decision, user=None) -> Decision:
-    """Omedelbar justering of one § on the meeting day (rule 7)."""
-    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    """Omedelbar justering of one § on the meeting day (rule 7). The meeting row is locked
+    first (as by ``approve_minutes`` and ``set_attendance``), then the §, and the rules are
+    checked again under the locks."""
+    meeting = Meeting.objects.select_for_update().get(
+        pk=Decision.objects.values("meeting_id").get(pk=decision.pk)["meeting_id"]
+    )
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=decision.pk)
+    )
+    decision.meeting = meeting  # as locked: is_justerad reads whether it is justerat
     _refuse_if_approved(decision)
+    problems = approval_problems(
+        meeting, meeting.decisions.with_approval_checks().filter(pk=decision.pk)
+    )
+    if problems:
+        raise ValidationError(APPROVAL_INCOMPLETE.format(problems="; ".join(problems)))
     decision.approved_immediately = True
     save_recorded(decision, user=user, reason=_("Paragrafen omedelbart justerad"))
     return decision
@@ -431,8 +472,12 @@ def approve_immediately(*, decision: Decision, user=None) -> Decision:
 @transaction.atomic
 def post_minutes(*, meeting: Meeting, posted_on: dt.date, user=None) -> list[str]:
     """Anslå the protocol on the digital anslagstavla. Returns a warning when it is posted
-    later than two days after justering (rule 2)."""
+    later than two days after justering (rule 2). A date after today is "anslås <datum>"
+    until that day; once posted, the date is fixed (rule 39): only ``correct_posting`` moves
+    it."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.posted_on:
+        raise ValidationError({"posted_on": POSTING_FIXED.format(posted=meeting.posted_on)})
     if meeting.approved_date_unknown:
         raise ValidationError(POSTING_APPROVAL_DATE_UNKNOWN)
     if not meeting.approved_on:
@@ -454,6 +499,8 @@ def remove_posting(*, meeting: Meeting, removed_on: dt.date, user=None) -> Meeti
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.posted_on:
         raise ValidationError(REMOVAL_NOT_POSTED)
+    if meeting.removed_on:
+        raise ValidationError({"removed_on": REMOVAL_FIXED.format(removed=meeting.removed_on)})
     today = date_rules.today()
     if removed_on > today:
         raise ValidationError({"removed_on": REMOVAL_IN_FUTURE.format(today=today.isoformat())})
@@ -465,6 +512,70 @@ def remove_posting(*, meeting: Meeting, removed_on: dt.date, user=None) -> Meeti
     meeting.removed_on = removed_on
     save_recorded(meeting, user=user, reason=_("Anslaget nedtaget"))
     return meeting
+
+
+@dataclass(frozen=True)
+class PostingCorrected:
+    """What ``correct_posting`` did: the correction, and the appeal window before and after
+    (KL 13 kap. 5 §)."""
+
+    correction: PostingCorrection
+    old_last_appeal_day: dt.date
+    last_appeal_day: dt.date
+
+    @property
+    def may_remove_from(self) -> dt.date:
+        return self.last_appeal_day + dt.timedelta(days=1)
+
+
+@transaction.atomic
+def correct_posting(
+    *, meeting: Meeting, posted_on: dt.date, reason: str, user=None
+) -> PostingCorrected:
+    """Rule 39: mend a wrong anslag date by a recorded correction (from, to, why, who, when),
+    which recomputes the appeal window (rule 3). The correction is written first; the database
+    lets ``posted_on`` move only to what the latest correction says."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    reason = reason.strip()
+    if not meeting.posted_on:
+        raise ValidationError(CORRECTION_NOT_POSTED)
+    if not reason:
+        raise ValidationError({"reason": CORRECTION_WITHOUT_REASON})
+    if posted_on == meeting.posted_on:
+        raise ValidationError({"posted_on": CORRECTION_SAME_DATE.format(posted=posted_on)})
+    if posted_on < meeting.approved_on:
+        raise ValidationError({"posted_on": POSTING_BEFORE_JUSTERING_DATE})
+    last_day = date_rules.last_appeal_day(posted_on=posted_on)
+    if meeting.removed_on and meeting.removed_on <= last_day:
+        raise ValidationError(
+            {
+                "posted_on": CORRECTION_AFTER_REMOVAL.format(
+                    removed=meeting.removed_on, posted=posted_on, last_day=last_day
+                )
+            }
+        )
+    old = meeting.posted_on
+    correction = PostingCorrection(
+        meeting=meeting,
+        old_posted_on=old,
+        new_posted_on=posted_on,
+        reason=reason,
+        made_by=history_user(user),
+    )
+    correction.full_clean()
+    correction.save()
+    meeting.posted_on = posted_on
+    save_recorded(
+        meeting,
+        user=user,
+        reason=_("Anslagsdatum rättat från %(old)s till %(new)s: %(reason)s")
+        % {"old": old.isoformat(), "new": posted_on.isoformat(), "reason": reason},
+    )
+    return PostingCorrected(
+        correction=correction,
+        old_last_appeal_day=date_rules.last_appeal_day(posted_on=old),
+        last_appeal_day=last_day,
+    )
 
 
 @transaction.atomic

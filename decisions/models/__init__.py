@@ -3,30 +3,39 @@
 rättelser) and ``publishing`` (stored extracts, protocol orders). Tables and app label are
 ``decisions``'s, as before the split."""
 
+from decisions.models.anslag import PostingCorrection
 from decisions.models.links import Appeal, Correction, DecisionLink
 from decisions.models.meetings import (
-    JUSTERAT_MESSAGE,
-    JUSTERAT_SQLSTATE,
     Attendance,
-    Ballot,
     Decision,
     Meeting,
     Motion,
     Participation,
-    Recusal,
-    Reservation,
     Vote,
-    is_justerat_refusal,
     justerad_q,
     on_board_q,
+    taken_q,
 )
 from decisions.models.publishing import ExtractIssue, ProtocolBatch, StoredExtract, filename_part
+from decisions.models.refusals import (
+    ANSLAG_MESSAGE,
+    ANSLAG_SQLSTATE,
+    JUSTERAT_MESSAGE,
+    JUSTERAT_SQLSTATE,
+    is_anslag_refusal,
+    is_justerat_refusal,
+)
+from decisions.models.standpoints import Ballot, Recusal, Reservation
 from decisions.models.tasks import DecisionTask, TaskReport
 
 __all__ = [
     "JUSTERAT_MESSAGE",
     "JUSTERAT_SQLSTATE",
     "is_justerat_refusal",
+    "ANSLAG_MESSAGE",
+    "ANSLAG_SQLSTATE",
+    "is_anslag_refusal",
+    "PostingCorrection",
     "Appeal",
     "Attendance",
     "Ballot",
@@ -47,4 +56,5 @@ __all__ = [
     "filename_part",
     "justerad_q",
     "on_board_q",
+    "taken_q",
 ]

@@ -5,8 +5,11 @@ Each concept a page asks about is defined once here, the row form beside the que
 (STYLE.md): "the protocol is justerat" (``Meeting.is_approved`` / ``MeetingQuerySet.justerade``),
 "the protocol is on the anslagstavla on a date" (``Meeting.status`` /
 ``MeetingQuerySet.on_board``), "the § is justerad" (``Decision.is_justerad`` /
-``DecisionQuerySet.justerade``), "this user may see this §" (``DecisionQuerySet.visible_to``) and
-"this person serves at the meeting" (``Attendance.is_serving`` / ``AttendanceQuerySet.serving``).
+``DecisionQuerySet.justerade``), "the § was taken" — justerad or known from other documents,
+RULES.md 45 (``Decision.is_taken`` / ``DecisionQuerySet.taken``), "this user may see this §"
+(``DecisionQuerySet.visible_to``) and "this person serves at the meeting"
+(``Attendance.is_serving`` / ``AttendanceQuerySet.serving``). What one member did on a § (a
+ballot, a reservation, jäv) is in ``decisions.models.standpoints``.
 
 Three time axes are kept apart: the audit trail (``history``, who changed a record), the
 procedural dates (meeting, justering, anslag) and legal validity, which is derived from the
@@ -36,29 +39,16 @@ def justerad_q(path: str = "") -> Q:
     return Q(**{f"{path}approved_on__isnull": False}) | Q(**{f"{path}approved_date_unknown": True})
 
 
-# Rule 9 in the database: the triggers (migrations 0004, 0006, 0008; the refusal as 0010 states
-# it) refuse any change to a justerat protocol or a justerad § with this SQLSTATE and message.
-# The code is in class 23 (integrity constraint violation), so psycopg and Django still raise
-# ``IntegrityError``; the subclass ``J09`` is implementation-defined (the SQL standard leaves
-# subclasses beginning with I-Z to implementations, PostgreSQL's own use P) and used by nothing
-# else, so a caller can tell this refusal from any other by its code, not by its words.
-# Migration 0010 reads both constants: changing one needs a new migration that runs its SQL again.
-JUSTERAT_SQLSTATE = "23J09"
-JUSTERAT_MESSAGE = (
-    "Uppgiften hör till ett justerat protokoll eller en justerad paragraf och kan inte "
-    "ändras; en ändring görs som rättelse (KL 5 kap. 69 §)."
-)
+def known_from_sources_q(path: str = "") -> Q:
+    """The condition "the protocol is not in the register, but other documents tell that its
+    decisions were taken" (``Meeting.is_known_from_sources``, RULES.md 45)."""
+    return ~Q(**{f"{path}known_from_sources": ""})
 
 
-def is_justerat_refusal(error: BaseException | None) -> bool:
-    """Whether ``error`` is the database's rule-9 refusal: a Django ``DatabaseError`` whose
-    ``__cause__`` (psycopg's error) carries ``JUSTERAT_SQLSTATE``, or anything raised from one
-    (the importer's ``ImportFailed``)."""
-    while error is not None:
-        if getattr(error, "sqlstate", None) == JUSTERAT_SQLSTATE:
-            return True
-        error = error.__cause__
-    return False
+def taken_q(path: str = "") -> Q:
+    """The condition "its decisions were taken and are allmänna": the protocol is justerat, or
+    it is known from other documents (``Meeting.is_taken``). ``path`` as for ``justerad_q``."""
+    return justerad_q(path) | known_from_sources_q(path)
 
 
 def on_board_q(on: dt.date, path: str = "") -> Q:
@@ -78,9 +68,18 @@ class MeetingQuerySet(models.QuerySet):
     def not_justerade(self) -> "MeetingQuerySet":
         return self.exclude(justerad_q())
 
+    def not_taken(self) -> "MeetingQuerySet":
+        """Meetings whose decisions are neither justerade nor known from other documents:
+        drafts, which visitors do not see (``Meeting.is_taken``)."""
+        return self.exclude(taken_q())
+
     def on_board(self, on: dt.date) -> "MeetingQuerySet":
         """Protocols on the anslagstavla on ``on`` (``Meeting.status(on) == ON_BOARD``)."""
         return self.filter(on_board_q(on))
+
+    def scheduled(self, on: dt.date) -> "MeetingQuerySet":
+        """Protocols posted with a date after ``on``: "anslås <datum>" (``SCHEDULED``)."""
+        return self.filter(approved_on__isnull=False, posted_on__gt=on)
 
     def taken_down(self, on: dt.date) -> "MeetingQuerySet":
         """Protocols whose anslag was taken down on or before ``on`` (``TAKEN_DOWN``)."""
@@ -93,8 +92,15 @@ class MeetingQuerySet(models.QuerySet):
             return self.taken_down(on)
         if status == S.ON_BOARD:
             return self.on_board(on)
+        if status == S.SCHEDULED:
+            return self.scheduled(on)
         if status == S.APPROVED:
-            return self.justerade().exclude(on_board_q(on)).exclude(removed_on__lte=on)
+            return (
+                self.justerade()
+                .exclude(on_board_q(on))
+                .exclude(removed_on__lte=on)
+                .exclude(posted_on__gt=on)
+            )
         if status == S.UNAPPROVED:
             return self.not_justerade().filter(held_on__lte=on)
         if status == S.PLANNED:
@@ -172,6 +178,17 @@ class Meeting(models.Model):
             "Kan inte tas bort när det väl är satt."
         ),
     )
+    known_from_sources = models.CharField(
+        _("känt ur andra handlingar"),
+        max_length=500,
+        blank=True,
+        db_default="",
+        help_text=_(
+            "Protokollet finns inte i registret, men en annan handling visar att besluten "
+            "fattades: ange handlingen, t.ex. ”Alingsås KSAU 2024-01-24 § 9”. Besluten räknas "
+            "då som fattade och visas för alla."
+        ),
+    )
     posted_on = models.DateField(_("anslaget uppsatt"), null=True, blank=True)
     removed_on = models.DateField(_("anslaget nedtaget"), null=True, blank=True)
     minutes_kept_at = models.CharField(
@@ -188,6 +205,7 @@ class Meeting(models.Model):
         PLANNED = "planerat", _("Planerat")
         UNAPPROVED = "ojusterat", _("Ojusterat")
         APPROVED = "justerat", _("Justerat")
+        SCHEDULED = "anslas", _("Anslås")  # posted with a later date (rule 39)
         ON_BOARD = "anslaget", _("Anslaget")
         TAKEN_DOWN = "nedtaget", _("Nedtaget")
 
@@ -224,6 +242,15 @@ class Meeting(models.Model):
                     "”Justerat, datum okänt” kan bara anges när justeringsdatum saknas."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(known_from_sources="")
+                | Q(approved_on__isnull=True, approved_date_unknown=False, posted_on__isnull=True),
+                name="meeting_known_from_sources_not_justerat",
+                violation_error_message=_(
+                    "”Känt ur andra handlingar” gäller ett protokoll som inte finns i registret; "
+                    "ett justerat eller anslaget protokoll finns där."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,6 +268,18 @@ class Meeting(models.Model):
         (``MeetingQuerySet.justerade`` is the same condition in a query)."""
         return self.approved_on is not None or self.approved_date_unknown
 
+    @property
+    def is_known_from_sources(self) -> bool:
+        """The protocol is not in the register, but another document tells that its decisions
+        were taken (RULES.md 45): they count as taken, never as an unjusterat draft."""
+        return bool(self.known_from_sources)
+
+    @property
+    def is_taken(self) -> bool:
+        """Its decisions were taken and are allmänna: justerat, or known from other documents
+        (``taken_q``)."""
+        return self.is_approved or self.is_known_from_sources
+
     def is_on_board(self, on: dt.date) -> bool:
         """Whether the protocol is on the anslagstavla on ``on`` (``on_board_q``)."""
         return (
@@ -250,13 +289,24 @@ class Meeting(models.Model):
             and (self.removed_on is None or self.removed_on > on)
         )
 
+    def status_text(self, on: dt.date) -> str:
+        """``status(on)`` as the pages show it: "Anslås 2026-12-07" for a posting dated
+        after ``on`` (rule 39), else the status's label."""
+        status = self.status(on)
+        if status == self.Status.SCHEDULED:
+            return f"{status.label} {self.posted_on.isoformat()}"
+        return str(status.label)
+
     def status(self, on: dt.date) -> str:
-        """planerat / ojusterat / justerat / anslaget / nedtaget on ``on``
+        """planerat / ojusterat / justerat / anslås (a later posting date) / anslaget /
+        nedtaget on ``on``
         (``MeetingQuerySet.with_status`` is the same in a query)."""
         if self.approved_on is not None and self.removed_on is not None and self.removed_on <= on:
             return self.Status.TAKEN_DOWN
         if self.is_on_board(on):
             return self.Status.ON_BOARD
+        if self.approved_on is not None and self.posted_on is not None and self.posted_on > on:
+            return self.Status.SCHEDULED
         if self.is_approved:
             return self.Status.APPROVED
         if self.held_on is None or self.held_on > on:
@@ -325,11 +375,28 @@ def justerad_decision_q() -> Q:
     return justerad_q("meeting__") | Q(approved_immediately=True)
 
 
+def taken_decision_q() -> Q:
+    """The condition "the § was taken and is allmän" (``Decision.is_taken``): justerad, or
+    known from other documents (RULES.md 45)."""
+    return justerad_decision_q() | known_from_sources_q("meeting__")
+
+
 class DecisionQuerySet(models.QuerySet):
     def justerade(self) -> "DecisionQuerySet":
         """§§ that are justerade (``Decision.is_justerad``): their protocol is, or they were
         justerade omedelbart (rule 7)."""
         return self.filter(justerad_decision_q())
+
+    def taken(self) -> "DecisionQuerySet":
+        """§§ that were taken (``Decision.is_taken``): justerade, or known from other
+        documents."""
+        return self.filter(taken_decision_q())
+
+    def with_taken(self) -> "DecisionQuerySet":
+        """Each § annotated ``taken`` (``Decision.is_taken``), for reads of ``values()``."""
+        return self.annotate(
+            taken=models.ExpressionWrapper(taken_decision_q(), output_field=models.BooleanField())
+        )
 
     def with_justerad(self) -> "DecisionQuerySet":
         """Each § annotated ``justerad`` (``Decision.is_justerad``), for reads of ``values()``."""
@@ -340,11 +407,12 @@ class DecisionQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user) -> "DecisionQuerySet":
-        """§§ ``user`` may read: every § for members and staff, only justerade §§ for
-        visitors (TF 2 kap. 10 §: a protocol is allmän handling once justerat)."""
+        """§§ ``user`` may read: every § for members and staff, for visitors the §§ that were
+        taken — justerade (TF 2 kap. 10 §: a protocol is allmän handling once justerat) or
+        known from other documents (RULES.md 45)."""
         if can_see_unapproved_decisions(user):
             return self
-        return self.justerade()
+        return self.taken()
 
     def with_approval_checks(self) -> "DecisionQuerySet":
         """What the justering check (``approval_problems``, rule 11) reads of each §, as
@@ -494,6 +562,12 @@ class Decision(models.Model):
         return bool(self.approved_immediately or self.meeting.is_approved)
 
     @property
+    def is_taken(self) -> bool:
+        """Taken and allmän: justerad, or known from other documents although its protocol is
+        not in the register (RULES.md 45). ``DecisionQuerySet.taken`` is the same in a query."""
+        return self.is_justerad or self.meeting.is_known_from_sources
+
+    @property
     def approval_date(self) -> dt.date | None:
         """The day the § was justerad (``date_rules.effective_approval_date``): the meeting day
         for an omedelbart justerad § (rule 7), else the protocol's justering date; None while
@@ -605,89 +679,3 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.yes_count} ja, {self.no_count} nej, {self.abstain_count} avstår"
-
-
-class Ballot(models.Model):
-    """One participant's vote in a votering (voteringslista)."""
-
-    class Choice(models.TextChoices):
-        YES = "yes", _("ja")
-        NO = "no", _("nej")
-        ABSTAIN = "abstain", _("avstår")
-
-    vote = models.ForeignKey(
-        Vote, on_delete=models.CASCADE, related_name="ballots", verbose_name=_("votering")
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="ballots", verbose_name=_("person")
-    )
-    choice = models.CharField(_("röst"), max_length=10, choices=Choice.choices)
-    role = models.CharField(_("roll"), max_length=40, blank=True)
-    party = models.CharField(_("parti"), max_length=20, blank=True)
-    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("röst")
-        verbose_name_plural = _("röster")
-        ordering = ["vote", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["vote", "person"], name="ballot_unique"),
-            models.CheckConstraint(
-                condition=Q(choice__in=["yes", "no", "abstain"]), name="ballot_choice_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person}: {self.get_choice_display()}"
-
-
-class Reservation(models.Model):
-    """A recorded dissent by a participant (rules 11–13)."""
-
-    decision = models.ForeignKey(
-        Decision, on_delete=models.CASCADE, related_name="reservations", verbose_name=_("§")
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="reservations", verbose_name=_("person")
-    )
-    motivation = models.TextField(_("motivering"), blank=True)
-    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("reservation")
-        verbose_name_plural = _("reservationer")
-        ordering = ["decision", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["decision", "person"], name="reservation_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} reserverar sig"
-
-
-class Recusal(models.Model):
-    """Jäv: a member who did not take part in a § (rule 14)."""
-
-    decision = models.ForeignKey(
-        Decision, on_delete=models.CASCADE, related_name="recusals", verbose_name=_("§")
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="recusals", verbose_name=_("person")
-    )
-    ground = models.CharField(_("jävsgrund"), max_length=300, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("jäv")
-        verbose_name_plural = _("jäv")
-        constraints = [
-            models.UniqueConstraint(fields=["decision", "person"], name="recusal_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} (jäv)"

@@ -36,7 +36,8 @@ class DecisionTaskQuerySet(models.QuerySet):
 
     def for_list_page(self) -> "DecisionTaskQuerySet":
         return self.select_related(
-            "decision", "decision__organ", "decision__meeting", "responsible_organ",
+            "decision", "decision__organ__organisation", "decision__meeting",
+            "responsible_organ__organisation",
             "responsible_person",
         ).prefetch_related("reports", "decision__links_in__source__meeting")  # fmt: skip
 

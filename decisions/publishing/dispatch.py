@@ -22,11 +22,11 @@ from decisions import rules as date_rules
 from decisions.models import Decision
 
 DISPATCH_NOT_APPROVED = (
-    "{label} är inte justerad och kan inte expedieras; expediera efter justeringen (regel 30)."
+    "{label} är inte justerad och kan inte expedieras; expediera efter justeringen."
 )
 DISPATCH_WITHOUT_CASE = (
     "{label} hör inte till något ärende; expedieringen registreras som handling i ärendet "
-    "(regel 31)."
+    "(TF 2 kap. 10 §)."
 )
 DISPATCH_BEFORE_APPROVAL = "Expedieringsdatumet kan inte ligga före justeringsdatumet {approved}."
 DISPATCH_BEFORE_MEETING = (

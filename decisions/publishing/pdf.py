@@ -36,8 +36,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 # A protocol justerat on a date the sources do not give (Meeting.approved_date_unknown).
 APPROVED_DATE_UNKNOWN = "Justerat (datum okänt)"
 EXTRACT_NOT_APPROVED = (
-    "Protokollsutdrag kan bara utfärdas för justerade paragrafer (regel 30). "
-    "{label} är inte justerad."
+    "Protokollsutdrag kan bara utfärdas för justerade paragrafer. {label} är inte justerad."
 )
 RESOURCE_REFUSED = "Resursen {url} får inte hämtas till en PDF."
 

@@ -16,10 +16,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from decisions.chains import citations, diagram
+from decisions.chains import citations, diagram, membership
 from decisions.chains import history as chain_history
 from decisions.models import Ballot, Decision, DecisionTask, Motion, Vote
-from insjoriket.access import can_see_secret
+from insjoriket.access import can_see_secret, can_see_unapproved_decisions
 
 # --------------------------------------------------------------------------------------------
 # Pages
@@ -60,8 +60,16 @@ def case_history(request, case_id: int):
     history = chain_history.load_history(user=request.user, case_ids=[case_id], documents=True)
     case = history.cases.get(case_id)
     may_see_secret = can_see_secret(request.user)
-    if case is None or case.is_content_hidden_for(may_see_secret=may_see_secret):
+    if case is None:
         raise Http404(_("Ärendet finns inte."))
+    if case.is_content_hidden_for(may_see_secret=may_see_secret):
+        # The same masked entry as the case page, the search and the API give: the entry is
+        # public, its content is not (OSL 5 kap. 2 §). Nothing of the chain is read out.
+        return render(
+            request,
+            "decisions/history/case_history_hidden.html",
+            {"case": case, "case_title": case.title_for(may_see_secret=False)},
+        )
     case_rows = []
     link_notes = {}
     for link in history.case_links:
@@ -91,6 +99,7 @@ def case_history(request, case_id: int):
         request,
         "decisions/history/case_history.html",
         {
+            "member_states": _member_states(request, history),
             "case": case,
             "case_title": case.title_for(may_see_secret=may_see_secret),
             "case_rows": case_rows,
@@ -102,6 +111,21 @@ def case_history(request, case_id: int):
             "errors": history.errors,
             "today": history.on,
         },
+    )
+
+
+def _member_states(request, history: chain_history.History) -> list:
+    """The memberships whose events rest on a decision of this chain, with their status on the
+    page's day: the sentence a reader wants ("Härryda kommun är medlem …; utträdet blev inte
+    av"), the same as on the member page."""
+    shown = [d.pk for d in history.visible_order()]
+    if not shown:
+        return []
+    found = membership.memberships_for_pages().filter(events__decision_id__in=shown).distinct()
+    return membership.member_states(
+        list(found),
+        on=history.on,
+        may_see_unapproved=can_see_unapproved_decisions(request.user),
     )
 
 

@@ -28,6 +28,7 @@ from decisions.models import (
     Attendance,
     Decision,
     Meeting,
+    is_anslag_refusal,
     is_justerat_refusal,
 )
 from decisions.publishing import dispatch
@@ -42,6 +43,11 @@ SAVE_FAILED = (
 IMMUTABLE_BY_DATABASE = (
     "Ändringen nekades eftersom protokollet eller paragrafen är justerad. Gör en rättelse i "
     "stället (KL 5 kap. 69 §)."
+)
+ANSLAG_FIXED_BY_DATABASE = (
+    "Ändringen nekades: anslagets datum är fast när protokollet har anslagits, och anslaget "
+    "tas ned tidigast dagen efter sista dag för överklagande och aldrig i förväg. Ett "
+    "felaktigt anslagsdatum rättas med en rättelse av anslaget (KL 8 kap. 12 §, 13 kap. 5 §)."
 )
 CORRECTION_ONLY_WHEN_APPROVED = (
     "Rättelse görs bara i justerade paragrafer; ändra texten direkt så länge paragrafen är "
@@ -69,6 +75,8 @@ def _apply_errors(form, error: ValidationError | DatabaseError) -> None:
 def _database_message(error: DatabaseError) -> str:
     if is_justerat_refusal(error):
         return IMMUTABLE_BY_DATABASE
+    if is_anslag_refusal(error):
+        return ANSLAG_FIXED_BY_DATABASE
     logger.warning("Database refused a secretary write: %s", error)
     return SAVE_FAILED
 
@@ -150,6 +158,7 @@ def meeting_list(request):
     page = Paginator(queryset, MEETINGS_PER_PAGE).get_page(request.GET.get("sida"))
     for meeting in page.object_list:
         meeting.shown_status = meeting.status(today)
+        meeting.shown_status_text = meeting.status_text(today)
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -194,6 +203,7 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
     context = {
         "meeting": meeting,
         "status": meeting.status(today),
+        "status_text": meeting.status_text(today),
         "decisions": decisions,
         "attendance_groups": [
             (label, by_role[role]) for role, label in Attendance.Role.choices if by_role[role]
@@ -208,6 +218,11 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
         last = date_rules.last_appeal_day(posted_on=meeting.posted_on)
         context["last_appeal_day"] = last
         context["may_remove_from"] = last + dt.timedelta(days=1)
+        context["posting_corrections"] = list(meeting.posting_corrections.select_related("made_by"))
+        context.setdefault(
+            "correct_posting_form",
+            forms.PostingCorrectionForm(initial={"posted_on": meeting.posted_on}),
+        )
     if not meeting.is_approved and meeting.year:
         context.setdefault(
             "add_form",
@@ -361,37 +376,6 @@ def meeting_approve(request, meeting_id: int):
     )
 
 
-@require_POST
-@requires_permission("decisions.change_meeting")
-def meeting_post(request, meeting_id: int):
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
-    return _action(
-        request,
-        forms.PostForm(request.POST),
-        services.post_minutes_kept_at,
-        arguments=lambda data: {"meeting": meeting, **data},
-        success=lambda warnings, data: _("Protokollet är anslaget på anslagstavlan."),
-        warns=True,
-        done=_to_meeting(meeting),
-        failed=lambda form: _meeting_refused(request, meeting, post_form=form),
-    )
-
-
-@require_POST
-@requires_permission("decisions.change_meeting")
-def meeting_remove_posting(request, meeting_id: int):
-    meeting = get_object_or_404(Meeting, pk=meeting_id)
-    return _action(
-        request,
-        forms.RemovePostingForm(request.POST),
-        services.remove_posting,
-        arguments=lambda data: {"meeting": meeting, **data},
-        success=lambda result, data: _("Anslaget är nedtaget."),
-        done=_to_meeting(meeting),
-        failed=lambda form: _meeting_refused(request, meeting, remove_form=form),
-    )
-
-
 # --- paragrafer -------------------------------------------------------------------------------
 
 
@@ -435,6 +419,7 @@ def _decision_context(request, decision: Decision, **extra) -> dict:
         context.setdefault("motion_form", forms.MotionForm(people=people))
         context.setdefault("reservation_form", forms.ReservationForm(people=people))
         context.setdefault("recusal_form", forms.RecusalForm(people=people))
+        context.setdefault("immediate_form", forms.ImmediateApprovalForm())
         if context["is_assembly"]:
             context.setdefault("minority_form", forms.MinorityReferralForm())
     _use_forms(request, context, extra)
@@ -613,7 +598,14 @@ def decision_recusal(request, decision_id: int):
 @require_POST
 @requires_permission("decisions.change_decision")
 def decision_approve_immediately(request, decision_id: int):
+    """Omedelbar justering of one §, only with the confirmation checked (it cannot be undone);
+    without it the § page again (400) with the box and why. A justerad § goes to the service,
+    which refuses it with the reason."""
     decision = _decision_or_404(decision_id)
+    if not decision.is_justerad:
+        form = forms.ImmediateApprovalForm(request.POST)
+        if not form.is_valid():
+            return _decision_page(request, decision.pk, status=400, immediate_form=form)
     try:
         services.approve_immediately(decision=decision, user=request.user)
     except (ValidationError, DatabaseError) as error:

@@ -39,10 +39,17 @@ def anslagstavla(request):
         .order_by("-posted_on", "organ__name", "-id")
     )
     postings = [_posting(m) for m in meetings]
+    # Rule 39: a protocol posted with a later date is "anslås <datum>", not yet on the board.
+    coming = (
+        Meeting.objects.with_status(Meeting.Status.SCHEDULED, today)
+        .select_related("organ", "organ__organisation")
+        .order_by("posted_on", "organ__name", "-id")
+    )
+    scheduled = [(m, m.status_text(today)) for m in coming]
     return render(
         request,
         "decisions/public/anslagstavla.html",
-        {"postings": postings, "today": today},
+        {"postings": postings, "scheduled": scheduled, "today": today},
     )
 
 

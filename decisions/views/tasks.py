@@ -9,14 +9,19 @@ from django.views.decorators.http import require_GET
 
 from decisions import rules as date_rules
 from decisions.models import DecisionTask
-from decisions.tasks import rules
+from decisions.tasks import report, rules
+from decisions.tasks.forms import TaskReportForm
+
+
+def _report_organs(tasks) -> list:
+    return sorted({task.decision.organ for task in tasks}, key=lambda o: (o.name, o.pk))
 
 
 @require_GET
 def task_list(request):
     today = date_rules.today()
     tasks = list(DecisionTask.objects.visible_to(request.user).for_list_page())
-    organs = sorted({task.decision.organ for task in tasks}, key=lambda o: (o.name, o.pk))
+    organs = _report_organs(tasks)
     organ_id = request.GET.get("organ", "")
     if organ_id.isdigit():
         tasks = [task for task in tasks if task.decision.organ_id == int(organ_id)]
@@ -43,3 +48,25 @@ def task_list(request):
             "overdue_count": sum(r["overdue"] for r in rows),
         },
     )
+
+
+@require_GET
+def task_report(request):
+    """The yearly report on the uppdrag of one organ's decisions, for the revisorer: counts per
+    status and age as a chart (server-rendered SVG, its numbers also as a table) and every
+    uppdrag with its status at the year's end."""
+    today = date_rules.today()
+    tasks = list(DecisionTask.objects.visible_to(request.user).for_list_page())
+    organs = _report_organs(tasks)
+    form = TaskReportForm(request.GET or None, organs=organs, this_year=today.year)
+    context = {"form": form, "organs": organs}
+    if not request.GET:
+        return render(request, "decisions/tasks/task_report.html", context)
+    if not form.is_valid():
+        return render(request, "decisions/tasks/task_report.html", context, status=400)
+    organ, year = form.cleaned_data["organ"], form.cleaned_data["year"]
+    context["organ"] = organ
+    context["report"] = report.year_report(
+        [task for task in tasks if task.decision.organ_id == organ.pk], year=year, today=today
+    )
+    return render(request, "decisions/tasks/task_report.html", context)

@@ -14,7 +14,17 @@ them, each group its own namespace (mounted by ``insjoriket/urls.py``):
 
 from django.urls import path
 
-from decisions.views import batches, cases, history, meetings, members, pdfs, public, tasks
+from decisions.views import (
+    batches,
+    cases,
+    history,
+    meetings,
+    members,
+    pdfs,
+    posting,
+    public,
+    tasks,
+)
 
 secretary_patterns = [
     path("", meetings.meeting_list, name="meeting-list"),
@@ -30,8 +40,13 @@ secretary_patterns = [
     path("<int:meeting_id>/narvaro/", meetings.meeting_attendance, name="meeting-attendance"),
     path("<int:meeting_id>/paragrafer/ny/", meetings.decision_add, name="decision-add"),
     path("<int:meeting_id>/justera/", meetings.meeting_approve, name="meeting-approve"),
-    path("<int:meeting_id>/anslag/", meetings.meeting_post, name="meeting-post"),
-    path("<int:meeting_id>/anslag/ta-ned/", meetings.meeting_remove_posting, name="meeting-remove"),
+    path("<int:meeting_id>/anslag/", posting.meeting_post, name="meeting-post"),
+    path("<int:meeting_id>/anslag/ta-ned/", posting.meeting_remove_posting, name="meeting-remove"),
+    path(
+        "<int:meeting_id>/anslag/ratta/",
+        posting.meeting_correct_posting,
+        name="meeting-correct-posting",
+    ),
     path("paragraf/<int:decision_id>/", meetings.decision_detail, name="decision-detail"),
     path("paragraf/<int:decision_id>/texter/", meetings.decision_texts, name="decision-texts"),
     path("paragraf/<int:decision_id>/yrkande/", meetings.decision_motion, name="decision-motion"),
@@ -69,6 +84,7 @@ history_patterns = [
     path("beslut/citat/", history.citation_list, name="citation-list"),
     path("beslut/<int:decision_id>/", history.decision_detail, name="decision-detail"),
     path("uppdrag/", tasks.task_list, name="task-list"),
+    path("uppdrag/rapport/", tasks.task_report, name="task-report"),
 ]
 
 public_patterns = [

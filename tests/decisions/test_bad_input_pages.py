@@ -190,6 +190,13 @@ POSTS = [
         INVALID_DATE,
     ),
     Post(
+        "posting-correction-date-impossible-and-no-reason",
+        "sekreterare",
+        lambda w: reverse("secretary:meeting-correct-posting", args=[w.approved_meeting.pk]),
+        lambda w: {"posted_on": "2026-02-30", "reason": ""},
+        INVALID_DATE,
+    ),
+    Post(
         "year-protocols-unknown-organ-and-year-in-words",
         "sekreterare",
         lambda w: reverse("secretary:protocol-batch-create"),

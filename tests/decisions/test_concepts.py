@@ -13,7 +13,7 @@ from django.db import connection
 
 from decisions.meetings import services
 from decisions.models import Attendance, Decision, Meeting
-from decisions.search import unjusterade_meetings_sql
+from decisions.search import draft_meetings_sql
 from tests.factories import make_decision, make_meeting, make_organ, make_person
 
 pytestmark = pytest.mark.django_db
@@ -99,30 +99,41 @@ def test_a_meeting_taken_down_is_nedtaget_not_justerat(meetings):
     assert taken_down.status(D(2023, 11, 30)) == Meeting.Status.ON_BOARD
 
 
-def test_a_posting_dated_in_the_future_is_not_on_the_board_until_that_day(meetings):
-    future = meetings[4]
-    assert future.status(D(2024, 2, 29)) == Meeting.Status.APPROVED
-    assert future.status(D(2024, 3, 1)) == Meeting.Status.ON_BOARD
-
-
-def test_the_search_sql_the_queryset_and_the_row_agree_on_which_paragraphs_are_justerade(
+def test_rule_39_a_posting_dated_in_the_future_is_anslas_not_on_the_board_until_that_day(
     meetings,
 ):
+    future = meetings[4]
+    assert future.status(D(2024, 2, 29)) == Meeting.Status.SCHEDULED
+    assert future.status_text(D(2024, 2, 29)) == "Anslås 2024-03-01"
+    assert future.status(D(2024, 3, 1)) == Meeting.Status.ON_BOARD
+    assert future.status_text(D(2024, 3, 1)) == "Anslaget"
+
+
+def test_the_search_sql_the_queryset_and_the_row_agree_on_which_paragraphs_visitors_see(
+    meetings,
+):
+    """Rule 45 too: a § known from other documents is taken, like a justerad one."""
     organ = meetings[0].organ
     oj = make_decision(meeting=meetings[1], approved_immediately=True)  # omedelbart justerad
+    known = make_decision(
+        meeting=make_meeting(
+            organ=organ, held_on=None, year=2024, known_from_sources="KS 2024-01-24 § 9"
+        )
+    )
     ids = list(Decision.objects.filter(organ=organ).values_list("pk", flat=True))
-    assert oj.pk in ids
-    by_query = set(Decision.objects.filter(pk__in=ids).justerade().values_list("pk", flat=True))
-    by_row = {d.pk for d in Decision.objects.filter(pk__in=ids) if d.is_justerad}
+    assert oj.pk in ids and known.pk in ids
+    by_query = set(Decision.objects.filter(pk__in=ids).taken().values_list("pk", flat=True))
+    by_row = {d.pk for d in Decision.objects.filter(pk__in=ids) if d.is_taken}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id FROM decisions_decision p WHERE p.id = ANY(%s) AND "  # noqa: S608
-            f"(p.approved_immediately OR p.meeting_id NOT IN ({unjusterade_meetings_sql()}))",
+            f"(p.approved_immediately OR p.meeting_id NOT IN ({draft_meetings_sql()}))",
             [ids],
         )
         by_sql = {row[0] for row in cursor.fetchall()}
     assert by_query == by_row == by_sql
-    assert oj.pk in by_query
+    assert oj.pk in by_query and known.pk in by_query
+    assert not known.is_justerad  # taken, but not justerad: no extract, no lock
     assert 0 < len(by_query) < len(ids)  # both kinds are among the rows
 
 

@@ -140,15 +140,18 @@ def test_a_bad_on_date_is_refused(client, on):
     assert "ÅÅÅÅ-MM-DD" in response.json()["error"]
 
 
-def test_anonymous_callers_see_only_public_cases_and_justerade_decisions(client, make_user):
+def test_anonymous_callers_see_secret_cases_masked_and_only_justerade_decisions(client, make_user):
     organ = make_organ()
     secret = make_case(**SECRET)
     draft = make_decision(meeting=make_meeting(organ=organ, held_on=dt.date(2024, 3, 1)))
     public = _justerad(organ, dt.date(2024, 1, 10), case=make_case())
     DecisionLink.objects.create(source=draft, target=public, kind="revokes")
 
-    assert client.get(f"/api/v1/cases/{secret.pk}/").status_code == 404
-    assert client.get("/api/v1/cases/", {"number": secret.number}).json()["results"] == []
+    # The secret case's entry is public, masked, as on the case page (OSL 5 kap. 2 §).
+    masked = client.get(f"/api/v1/cases/{secret.pk}/").json()
+    assert masked["title"] != secret.title and masked["timeline"] == []
+    found = client.get("/api/v1/cases/", {"number": secret.number}).json()["results"]
+    assert [case["title"] for case in found] == [masked["title"]]
     assert client.get(f"/api/v1/decisions/{draft.pk}/").status_code == 404
     shown = client.get(f"/api/v1/decisions/{public.pk}/").json()
     assert shown["links_in"] == []  # the unjusterad revocation is not shown to visitors
@@ -157,7 +160,7 @@ def test_anonymous_callers_see_only_public_cases_and_justerade_decisions(client,
     client.force_login(make_user("registrator"))
     assert client.get(f"/api/v1/cases/{secret.pk}/").json()["title"] == secret.title
     client.force_login(make_user("förtroendevald"))
-    assert client.get(f"/api/v1/cases/{secret.pk}/").status_code == 404
+    assert client.get(f"/api/v1/cases/{secret.pk}/").json()["title"] == masked["title"]
     assert client.get(f"/api/v1/decisions/{draft.pk}/").status_code == 200
 
 

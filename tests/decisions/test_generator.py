@@ -13,6 +13,7 @@ from cases.services import register_case
 from decisions.generator import HISTORY_COLUMNS, generate, register_digest, tables
 from decisions.generator.copy import Table
 from decisions.models import Decision, DecisionLink, Meeting
+from insjoriket.db_roles import as_owner
 
 SIZE = {"decisions": 600, "cases": 300, "organisations": 8}
 
@@ -23,7 +24,7 @@ class _Undo(Exception):
 
 def _generate_and_digest(seed: int) -> tuple[str, int, int]:
     try:
-        with transaction.atomic():
+        with transaction.atomic(), as_owner():
             stats = generate(seed=seed, **SIZE)
             with connection.cursor() as cursor:
                 digest = register_digest(cursor)
@@ -72,7 +73,10 @@ def test_a_row_without_every_column_or_with_an_unknown_one_is_refused():
 
 @pytest.fixture
 def generated(db):
-    return generate(seed=3, **SIZE)
+    """Written as the database's owner, as the command runs; the tests then read (and are
+    refused) as the application's role."""
+    with as_owner():
+        return generate(seed=3, **SIZE)
 
 
 def test_counts_match_the_request_and_history_is_written_with_the_rows(generated):
@@ -143,9 +147,10 @@ def test_every_case_with_a_paragraph_has_it_after_it_was_opened(generated):
 
 @pytest.mark.django_db
 def test_the_command_writes_the_small_register_and_refuses_a_second_identical_run(capsys):
-    call_command("generate_register", "--small", "--seed", "5")
-    out = capsys.readouterr().out
-    assert "Klart" in out
-    assert Decision.objects.count() == 2000
-    with pytest.raises(Exception, match="finns redan"):
-        call_command("generate_register", "--small", "--seed", "5", verbosity=0)
+    with as_owner():
+        call_command("generate_register", "--small", "--seed", "5")
+        out = capsys.readouterr().out
+        assert "Klart" in out
+        assert Decision.objects.count() == 2000
+        with pytest.raises(Exception, match="finns redan"):
+            call_command("generate_register", "--small", "--seed", "5", verbosity=0)

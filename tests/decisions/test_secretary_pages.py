@@ -354,7 +354,9 @@ def test_a_correction_of_an_unjusterad_paragraph_is_refused(secretary, meeting):
 
 def test_omedelbar_justering_makes_one_paragraph_read_only(secretary, meeting):
     first, second = _decision(meeting), _decision(meeting, title="Annat")
-    response = secretary.post(reverse("secretary:decision-approve-immediately", args=[first.pk]))
+    response = secretary.post(
+        reverse("secretary:decision-approve-immediately", args=[first.pk]), {"confirm": "on"}
+    )
     assert response.status_code == 302
     page = secretary.get(reverse("secretary:decision-detail", args=[first.pk]))
     assert reverse("decisions:extract-pdf", args=[first.pk]) in page.content.decode()
@@ -708,3 +710,29 @@ def test_a_refusal_without_a_field_is_shown_once_in_the_error_summary(secretary,
     summary = html[html.index('<div class="error-summary"') :]
     assert refusal in summary[: summary.index("</div>")]
     assert 'class="errorlist nonfield"' not in html
+
+
+def test_omedelbar_justering_needs_the_confirmation_checked(secretary, meeting):
+    """Rule 7 (KL 5 kap. 69 §): omedelbar justering cannot be undone, so a POST without the
+    confirmation is refused (400, the box and why) and the § stays open."""
+    decision = _decision(meeting)
+    url = reverse("secretary:decision-approve-immediately", args=[decision.pk])
+
+    page = secretary.get(reverse("secretary:decision-detail", args=[decision.pk])).content.decode()
+    assert 'type="checkbox" name="confirm"' in page
+    assert '<label for="id_confirm"' in page
+
+    for data in ({}, {"confirm": ""}):
+        response = secretary.post(url, data)
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "Bekräfta att sammanträdet har beslutat att paragrafen ska justeras omedelbart." in (
+            body
+        )
+        assert 'href="#id_confirm"' in body
+        decision.refresh_from_db()
+        assert decision.approved_immediately is False
+
+    assert secretary.post(url, {"confirm": "on"}).status_code == 302
+    decision.refresh_from_db()
+    assert decision.approved_immediately is True

@@ -38,6 +38,7 @@ from decisions.models import (
     Meeting,
     Motion,
     Participation,
+    PostingCorrection,
     ProtocolBatch,
     Recusal,
     Reservation,
@@ -111,6 +112,20 @@ def _task() -> DecisionTask:
     )
 
 
+def _posting_correction() -> PostingCorrection:
+    meeting = make_meeting(
+        held_on=dt.date(2024, 1, 24),
+        approved_on=dt.date(2024, 1, 26),
+        posted_on=dt.date(2024, 1, 27),
+    )
+    return PostingCorrection.objects.create(
+        meeting=meeting,
+        old_posted_on=meeting.posted_on,
+        new_posted_on=dt.date(2024, 1, 29),
+        reason="Fel datum angavs.",
+    )
+
+
 BUILDERS: dict[type[Model], Callable[[], Model]] = {
     Organisation: make_organisation,
     Organ: lambda: make_organ(parent=make_organ()),
@@ -176,6 +191,7 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
         why="Uppenbart skrivfel.",
     ),
     StoredExtract: _stored_extract,
+    PostingCorrection: _posting_correction,
     DecisionTask: _task,
     TaskReport: lambda: TaskReport.objects.create(
         task=_task(), reported_on=dt.date(2024, 3, 1), status="in_progress"
@@ -528,8 +544,20 @@ def test_what_a_justerad_protocol_records_cannot_be_changed_on_its_own_page(
 
 
 def test_the_immediate_approval_action_approves_the_selected_paragraphs(admin_client):
-    decision = make_decision(meeting=make_meeting(held_on=dt.date(2024, 1, 24)))
+    decision = make_decision(
+        meeting=make_meeting(held_on=dt.date(2024, 1, 24)), decision_text="Beslutet"
+    )
+    Participation.objects.create(decision=decision, person=make_person())
+    incomplete = make_decision(meeting=decision.meeting)  # no text: rule 11 stops it
 
+    response = admin_client.post(
+        admin_url(Decision, "changelist"),
+        {"action": "approve_selected_immediately", "_selected_action": [incomplete.pk]},
+        follow=True,
+    )
+    incomplete.refresh_from_db()
+    assert not incomplete.approved_immediately
+    assert "kan inte justeras" in response.content.decode()
     admin_client.post(
         admin_url(Decision, "changelist"),
         {"action": "approve_selected_immediately", "_selected_action": [decision.pk]},

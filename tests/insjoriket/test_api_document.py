@@ -139,7 +139,9 @@ def test_a_deeply_nested_body_is_a_json_400_not_a_server_error(db):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"error": "Förfrågan måste vara ett JSON-objekt."}
+    assert response.json() == {
+        "error": "Förfrågan är för djupt nästlad: högst 64 nivåer kan tas emot."
+    }
 
 
 def test_an_error_of_a_token_is_json_with_the_bearer_challenge(db):

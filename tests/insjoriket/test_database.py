@@ -78,6 +78,17 @@ def test_without_database_url_the_embedded_postgresql_starts_and_keeps_its_data(
         assert vendor == "postgresql"
         assert host.startswith("/"), "the embedded server listens on a Unix socket"
         assert kind == "municipality"
+        # The embedded server sets up the application's role itself (migrate did): the WSGI
+        # application runs as it, and the guards hold.
+        out = _manage(
+            env,
+            "shell",
+            "-c",
+            "import insjoriket.wsgi; from django.db import connection; "
+            "from insjoriket.db_roles import guard_status; s = guard_status(connection); "
+            "print(s['role'], s['on'])",
+        ).stdout
+        assert out.strip().splitlines()[-1].split() == ["insjoriket_app", "True"]
     finally:
         import warnings
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from decisions.models import Appeal, Decision, DecisionLink
+from decisions.models import Appeal, Decision, DecisionLink, Meeting
 from members.models import Contribution, Membership, MembershipEvent, Organisation
 from members.rules import NOTICE_NOT_ALLOWED, STATUS_LEFT, STATUS_MEMBER, STATUS_NOTICE_GIVEN
 from tests.factories import make_decision, make_meeting, make_organ, make_organisation
@@ -196,6 +196,12 @@ def test_member_page_lists_the_events_with_the_decisions_behind_them(admin_clien
 def test_visitors_get_no_link_to_a_decision_page_they_may_not_open(client, seeded):
     alingsas = _org("Alingsås")
     kf_94 = Decision.objects.get(organ__organisation=alingsas, organ__code="KF", number=94)
+    # Known from other documents (RULES.md 45): taken, so its page is open to all.
+    assert (
+        f'href="/beslut/{kf_94.pk}/"' in client.get(f"/medlemmar/{alingsas.pk}/").content.decode()
+    )
+    # Were it an unjusterat draft, the visitor would get the reference without a link.
+    Meeting.objects.filter(pk=kf_94.meeting_id).update(known_from_sources="")
 
     html = client.get(f"/medlemmar/{alingsas.pk}/").content.decode()
 
@@ -203,17 +209,18 @@ def test_visitors_get_no_link_to_a_decision_page_they_may_not_open(client, seede
     assert f'href="/beslut/{kf_94.pk}/"' not in html
 
 
-def test_visitors_do_not_see_titles_of_decisions_whose_protocol_is_not_justerat(
-    admin_client, seeded
-):
+def test_rule_45_the_member_page_tells_the_same_story_to_visitors_and_staff(admin_client, seeded):
+    """Härryda's KF withdrawal is known from Alingsås KSAU 2024-01-24 § 9: taken, not an
+    unjusterat draft, and the page names the document."""
     harryda = _org("Härryda")
 
     anonymous = Client().get(f"/medlemmar/{harryda.pk}/").content.decode()
     staff = admin_client.get(f"/medlemmar/{harryda.pk}/").content.decode()
 
-    assert "Tillbakadragande av utträde" not in anonymous
-    assert "Protokollet är inte justerat." in anonymous
-    assert "Tillbakadragande av utträde" in staff
+    for page in (anonymous, staff):
+        assert "Tillbakadragande av utträde" in page
+        assert "Protokollet är inte justerat." not in page
+        assert "beslutet är känt ur Alingsås KSAU 2024-01-24 § 9" in page
 
 
 def test_member_list_shows_every_member_with_its_status(client, seeded):

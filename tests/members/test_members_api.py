@@ -99,17 +99,19 @@ def test_the_decisions_behind_the_status_are_given_with_organ_date_and_paragraph
     assert harryda["events"][0]["decision_status"] == "återkallat"
 
 
-def test_visitors_get_no_title_or_url_for_decisions_of_protocols_not_justerade(client, seeded):
+def test_rule_45_visitors_see_a_decision_known_from_other_documents_as_taken(client, seeded):
     harryda = _by_name(client.get(URL).json())["Härryda"]
 
     # KF § 128's protocol is in the seeds (justerat, datum okänt): its title is public.
     assert harryda["decisions"][0]["number"] == 128
     assert harryda["decisions"][0]["approved"] is True
     assert harryda["decisions"][0]["title"] == "Utträde ur Samordningsförbundet Insjöriket"
-    # The KF withdrawal is only referred to in the sources: not justerat, no title or URL.
-    assert harryda["decisions"][1]["date"] is None
-    assert harryda["decisions"][1]["approved"] is False
-    assert (harryda["decisions"][1]["title"], harryda["decisions"][1]["url"]) == (None, None)
+    assert harryda["decisions"][0]["known_from_sources"] is None
+    # The KF withdrawal is known from Alingsås KSAU 2024-01-24 § 9: taken, named, public.
+    withdrawal = harryda["decisions"][1]
+    assert withdrawal["date"] is None and withdrawal["approved"] is True
+    assert withdrawal["title"] == "Tillbakadragande av utträde ur Samordningsförbundet Insjöriket"
+    assert withdrawal["url"] and "KSAU 2024-01-24 § 9" in withdrawal["known_from_sources"]
 
 
 STATUS_ON_DATES = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0008_search_vector_fields'),
-        ('decisions', '0011_decision_search_vector_field'),
+        ('decisions', '0012_anslag_fixed'),
         ('members', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
