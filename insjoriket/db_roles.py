@@ -340,7 +340,8 @@ def install_audit(connection) -> int:
                 pk.db_type(connection),
                 "{" + ",".join(generated) + "}",
             ]
-            digest = hashlib.sha1("|".join([owner, *args]).encode()).hexdigest()[:10]
+            key = "|".join([owner, *args]).encode()
+            digest = hashlib.sha1(key, usedforsecurity=False).hexdigest()[:10]
             name = AUDIT_TRIGGER_PREFIX + digest
             cursor.execute(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname LIKE %s",
