@@ -1,13 +1,16 @@
 """After ``load_insjoriket`` the register says what the seed documents say, and loading it
 again changes nothing."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 
-from cases.models import Case, CaseLink
+from cases.models import Case, CaseLink, Register
+from cases.services import register_case
 from decisions.models import Decision, DecisionLink, Meeting
 from members.models import Contribution, Membership, MembershipEvent, Organisation, Person
 
@@ -173,3 +176,36 @@ def test_loading_twice_changes_no_rows_and_no_history(loaded):
 
     assert _counts() == before
     assert Meeting.objects.filter(held_on__isnull=True).count() == 3
+
+
+def test_the_forbunds_styrelse_can_record_a_beslut_in_the_forbunds_own_diarium(
+    loaded, client, make_user
+):
+    """Issue 14, item 1: the first body the product serves can decide. The förbund has its own
+    diarium in the data file; an ärende registered there is the subject of a beslut-§ of its
+    Styrelsen, through the secretary's pages."""
+    register = Register.objects.get(organisation__short_name="Insjöriket")
+    assert register.organ is None and register.code == "SF"
+    case = register_case(
+        register=register, title="Verksamhetsplan 2027", opened_on=dt.date(2026, 11, 2)
+    )
+    assert case.number == "SF 2026/1"
+    client.force_login(make_user("sekreterare"))
+    styrelsen = Organisation.objects.get(short_name="Insjöriket").organs.get(code="FS")
+    response = client.post(
+        reverse("secretary:meeting-plan"),
+        {"organ": styrelsen.pk, "held_on": "2026-12-01", "time": "09:00", "place": "Mölndal"},
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(organ=styrelsen, held_on=dt.date(2026, 12, 1))
+    response = client.post(
+        reverse("secretary:decision-add", args=[meeting.pk]),
+        {
+            "number": 1,
+            "title": "Verksamhetsplan 2027",
+            "kind": "decision",
+            "case_number": "sf 2026/1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Decision.objects.get(meeting=meeting, number=1).case == case
