@@ -24,7 +24,7 @@ from ninja.security import HttpBearer
 from cases import services
 from cases.forms import CaseForm
 from cases.models import ApiToken, Case, Register, normalise_number, parse_number
-from insjoriket.access import can_see_secret
+from insjoriket.access import can_read_documents, can_see_secret
 from insjoriket.api_errors import TOKEN_MISSING, ApiError, ErrorOut, json_object
 
 router = Router(tags=["Ärenden"])
@@ -119,6 +119,26 @@ class CaseSummaryOut(Schema):
     url: str = Field(description="ärendet i API:t")
 
 
+class DocumentOut(Schema):
+    """A handling of a case, masked as on the case page (rule 21)."""
+
+    number: str = Field(description="handlingens nummer, t.ex. 2019KS742:1")
+    serial: int
+    date: dt.date
+    direction: str = Field(description="in, ut eller upprättad")
+    direction_label: str
+    counterpart: str = Field(description="avsändare/mottagare; tom vid sekretess")
+    description: str = Field(description="beskrivningen, eller den offentliga titeln vid sekretess")
+    author: str = Field(description="vem som upprättat handlingen; tom vid sekretess")
+    text: str | None = Field(
+        description="handlingens text; null för den som inte får läsa handlingar eller den "
+        "sekretessbelagda handlingen"
+    )
+    secret: bool = Field(description="handlingen eller ärendet är sekretessmarkerat")
+    secrecy_ground: str = Field(description="lagrummet (OSL), för den som får se det")
+    has_file: bool
+
+
 class FoundCasesOut(Schema):
     number: str
     results: list[CaseSummaryOut]
@@ -168,6 +188,33 @@ def case_summary(request: HttpRequest, case: Case, *, may_see_secret: bool) -> d
         },
         "url": request.build_absolute_uri(reverse("api:case-detail", args=[case.pk])),
     }
+
+
+def document_entries(request: HttpRequest, case: Case, *, may_see_secret: bool) -> list[dict]:
+    """The handlingar of ``case`` as DocumentOut, in number order: here and in the case page of
+    decisions.api."""
+    may_read = can_read_documents(request.user)
+    entries = []
+    for document in case.documents.order_by("serial"):
+        document.case = case
+        hidden = document.is_hidden_for(may_see_secret=may_see_secret)
+        entries.append(
+            {
+                "number": document.number,
+                "serial": document.serial,
+                "date": document.date,
+                "direction": document.direction,
+                "direction_label": document.get_direction_display(),
+                "counterpart": "" if hidden else document.counterpart,
+                "description": document.title_for(may_see_secret=may_see_secret),
+                "author": document.author_for(may_see_secret=may_see_secret),
+                "text": document.text_for(may_see_secret=may_see_secret, may_read=may_read),
+                "secret": bool(document.is_secret or case.is_secret),
+                "secrecy_ground": "" if hidden else document.secret_under,
+                "has_file": bool(document.file) and not hidden,
+            }
+        )
+    return entries
 
 
 @router.get("/registers/", response=RegistersOut, url_name="registers")

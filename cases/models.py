@@ -498,6 +498,19 @@ class Document(SecrecyFields):
             return self.public_title or str(MASKED_DOCUMENT_TITLE)
         return self.description
 
+    def author_for(self, *, may_see_secret: bool) -> str:
+        """Who drew the handling up (the signatories of a tjänsteskrivelse), unless its content
+        is hidden (rule 21)."""
+        return "" if self.is_hidden_for(may_see_secret=may_see_secret) else self.author
+
+    def text_for(self, *, may_see_secret: bool, may_read: bool) -> str | None:
+        """The handling's text to a reader who may read handlingar (as its file:
+        ``insjoriket.access.can_read_documents``) and see it (rule 21); ``None`` otherwise,
+        so that "no text recorded" (``""``) and "not yours to read" stay apart."""
+        if not may_read or self.is_hidden_for(may_see_secret=may_see_secret):
+            return None
+        return self.text
+
 
 class ApiToken(models.Model):
     """A bearer token for another system (an e-service, the e-mail intake) that registers

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema
 
-from cases.api import CaseSummaryOut, case_summary
+from cases.api import CaseSummaryOut, DocumentOut, case_summary, document_entries
 from decisions import rules as date_rules
 from decisions.chains import citations, membership
 from decisions.chains import history as chain_history
@@ -154,6 +154,7 @@ class LinkedCaseOut(CaseSummaryOut):
 
 class CaseDetailOut(CaseSummaryOut):
     officer: str = Field("", description="handläggaren; saknas för ett sekretessbelagt ärende")
+    documents: list[DocumentOut] = Field(description="ärendets handlingar, maskerade som på sidan")
     linked_cases: list[LinkedCaseOut]
     on: dt.date
     timeline: list[TimelineEntryOut]
@@ -509,6 +510,7 @@ def case_detail(request: HttpRequest, case_id: CaseId, on: OnDate = None):
         # The public entry, masked as on the case page and in the search; no content, no chain.
         return {
             **case_summary(request, case, may_see_secret=False),
+            "documents": document_entries(request, case, may_see_secret=False),
             "linked_cases": [],
             "on": on,
             "timeline": [],
@@ -532,6 +534,7 @@ def case_detail(request: HttpRequest, case_id: CaseId, on: OnDate = None):
     return {
         **case_summary(request, case, may_see_secret=may_see_secret),
         "officer": case.officer,
+        "documents": document_entries(request, case, may_see_secret=may_see_secret),
         "linked_cases": linked,
         "on": on,
         "timeline": [

@@ -24,11 +24,14 @@ def case_detail(request, pk: int):
     may_see_secret = can_see_secret(request.user)
     case.shown_title = case.title_for(may_see_secret=may_see_secret)
     case.content_hidden = case.is_content_hidden_for(may_see_secret=may_see_secret)
+    may_read = can_read_documents(request.user)
     documents = list(case.documents.all())
     for document in documents:
         document.case = case  # the prefetched rows share the case already loaded
         document.hidden = document.is_hidden_for(may_see_secret=may_see_secret)
         document.shown_title = document.title_for(may_see_secret=may_see_secret)
+        document.shown_author = document.author_for(may_see_secret=may_see_secret)
+        document.shown_text = document.text_for(may_see_secret=may_see_secret, may_read=may_read)
     linked = [link.to_case for link in case.links_out.all()] + [
         link.from_case for link in case.links_in.all()
     ]
@@ -40,11 +43,12 @@ def case_detail(request, pk: int):
         {
             "case": case,
             "documents": documents,
+            "documents_with_contents": [d for d in documents if d.shown_author or d.shown_text],
             "linked": linked,
             "decisions": list(case.decisions.all()),
             "history": case.change_log(may_see_secret=may_see_secret),
             "can_register": can_register(request.user),
-            "can_read_documents": can_read_documents(request.user),
+            "can_read_documents": may_read,
             "close_form": CloseCaseForm(),
             "link_form": LinkCaseForm(),
         },
