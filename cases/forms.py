@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cases import uploads
 from cases.models import SECRECY_INCOMPLETE, Case, Classification, Document, Register
 from insjoriket.dates import DateField
 
@@ -93,7 +94,8 @@ def pdf_is_complete(fileobj, size: int) -> bool:
 
 
 def check_upload(upload) -> str:
-    """Refuse files over 20 MB and files whose content is not the type their name says."""
+    """Refuse files over 20 MB, files whose content is not the type their name says, and
+    active content, polyglots and bombs (cases.uploads)."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(FILE_TOO_LARGE, code="too_large")
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
@@ -112,6 +114,7 @@ def check_upload(upload) -> str:
         upload.seek(0)
         if not complete:
             raise ValidationError(PDF_INCOMPLETE, code="pdf_incomplete")
+    uploads.check_content(kind, upload)
     return kind
 
 

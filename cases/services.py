@@ -25,6 +25,20 @@ LINK_TO_ITSELF = _("Ett ärende kan inte kopplas till sig självt.")
 LINK_SAME_REGISTER = _("Kopplingen gäller samma ärende i ett annat diarium.")
 LINK_EXISTS = _("Ärendena är redan kopplade.")
 DOCUMENT_IN_CLOSED_CASE = _("Handlingar kan inte registreras i ett avslutat ärende.")
+FILE_NOT_STORED = _(
+    "Filen kunde inte sparas: lagringen är full eller inte skrivbar just nu. Ingenting är "
+    "registrerat. Försök igen om en stund; kvarstår felet, kontakta systemförvaltaren."
+)
+
+
+class StorageUnavailable(ValidationError):
+    """The file store refused a write (full, read-only, away): nothing was registered. The
+    pages answer 503 with the form kept; the message is for the user, the cause for the log."""
+
+    def __init__(self):
+        super().__init__({"file": [FILE_NOT_STORED]}, code="storage")
+
+
 IMPORT_SERIAL_INVALID = _("Löpnumret måste vara ett positivt heltal.")
 YEAR_OUT_OF_RANGE = _("Året måste ligga mellan 1900 och 2200.")
 FUTURE_DATE = {
@@ -307,7 +321,6 @@ def import_case(
     return case
 
 
-@transaction.atomic
 def add_document(
     *,
     case: Case,
@@ -326,31 +339,69 @@ def add_document(
     user=None,
 ) -> Document:
     """Register a handling in ``case`` with the next löpnummer of the case, so its number is
-    ``<dnr>:<löpnummer>`` (rule 25). The case row is locked while the löpnummer is taken."""
+    ``<dnr>:<löpnummer>`` (rule 25). The case row is locked while the löpnummer is taken.
+
+    Neither an orphan row nor an orphan file: a store that refuses the file (ENOSPC, EROFS, …)
+    raises ``StorageUnavailable`` and the row is rolled back; a failure after the file was
+    stored, up to and including the commit of this transaction, deletes the file again."""
     if direction in FUTURE_DATE and date > timezone.localdate():
         raise ValidationError({"date": FUTURE_DATE[direction] % {"date": date.isoformat()}})
+    stored: list = []
+    try:
+        with transaction.atomic():
+            return _add_document(
+                case=case,
+                date=date,
+                direction=direction,
+                description=description,
+                counterpart=counterpart,
+                author=author,
+                text=text,
+                file=file,
+                is_secret=is_secret,
+                secrecy_ground=secrecy_ground,
+                secrecy_marked_on=secrecy_marked_on,
+                secrecy_marked_by=secrecy_marked_by,
+                public_title=public_title,
+                user=user,
+                stored=stored,
+            )
+    except OSError as error:
+        _discard(stored)
+        raise StorageUnavailable() from error
+    except BaseException:
+        _discard(stored)
+        raise
+
+
+def _discard(stored: list) -> None:
+    for field_file in stored:
+        try:
+            field_file.storage.delete(field_file.name)
+        except OSError:
+            pass  # the store is away; the name is in the log with the original error
+
+
+def _add_document(*, case, file, user, stored: list, **fields) -> Document:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     refuse_secret_write(locked, user)
     if locked.status == Case.Status.CLOSED:
         raise ValidationError(DOCUMENT_IN_CLOSED_CASE)
     last = locked.documents.aggregate(last=Max("serial"))["last"] or 0
+    stripped = {"counterpart", "description", "author", "secrecy_ground", "secrecy_marked_by"}
+    stripped.add("public_title")
     document = Document(
         case=locked,
         serial=last + 1,
-        date=date,
-        direction=direction,
-        counterpart=counterpart.strip(),
-        description=description.strip(),
-        author=author.strip(),
-        text=text,
-        is_secret=is_secret,
-        secrecy_ground=secrecy_ground.strip(),
-        secrecy_marked_on=secrecy_marked_on,
-        secrecy_marked_by=secrecy_marked_by.strip(),
-        public_title=public_title.strip(),
+        **{k: (v.strip() if k in stripped else v) for k, v in fields.items()},
     )
-    if file is not None:
-        document.file = file
+    if file is None:
+        save_recorded(document, user=user, reason="Handling registrerad")
+        return document
+    # The file first, then the row: a refused file leaves no row; a refused row deletes it.
+    document.full_clean(exclude=["file"])
+    document.file.save(file.name, file, save=False)
+    stored.append(document.file)
     save_recorded(document, user=user, reason="Handling registrerad")
     return document
 

@@ -1,6 +1,8 @@
 """The registrator's pages: the case list, the case page, registering ärenden and handlingar,
 closing, reopening and linking, the files of handlingar, and the search page."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +33,8 @@ from insjoriket.access import (
 
 CASES_PER_PAGE = 25
 CASE_COUNT_CAP = 10_000
+
+logger = logging.getLogger(__name__)
 
 
 class CappedPaginator(Paginator):
@@ -112,9 +116,14 @@ def document_create(request, pk: int):
     case = get_object_or_404(Case.objects.select_related("register"), pk=pk)
     _refuse_secret_write(request, case)
     form = DocumentForm(request.POST or None, request.FILES or None)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
             document = services.add_document(case=case, user=request.user, **form.cleaned_data)
+        except services.StorageUnavailable as error:
+            logger.error("Handlingens fil kunde inte sparas: %r", error.__cause__)
+            _add_errors(form, error)
+            status = 503  # the store, not the input: the same form may succeed later
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -124,7 +133,6 @@ def document_create(request, pk: int):
                 % {"number": f"{case.number}:{document.serial}"},
             )
             return redirect("cases:case-detail", pk=case.pk)
-    status = 400 if form.is_bound else 200
     return render(request, "cases/document_form.html", {"form": form, "case": case}, status=status)
 
 
