@@ -11,6 +11,7 @@ admin.site.site_title = "Insjöriket"
 admin.site.index_title = "Administration"
 
 handler400 = "insjoriket.errors.bad_request"
+handler500 = "insjoriket.errors.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

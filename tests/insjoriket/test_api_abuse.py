@@ -153,3 +153,14 @@ def test_with_the_database_away_a_token_post_is_the_json_503(database_away):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response.json()["error"].startswith("Registret kan inte nå sin databas")
+
+
+@pytest.mark.parametrize("url", ["/", "/arenden/", "/medlemmar/", "/anslagstavla/"])
+def test_with_the_database_away_a_page_answers_the_projects_503_page(database_away, url):
+    """The fault suite's page half (issue 17): the project's own Swedish page, status 503 with
+    Retry-After, not Django's or the server's."""
+    response = Client(raise_request_exception=False).get(url)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Registret är tillfälligt otillgängligt" in response.content.decode()
