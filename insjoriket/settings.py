@@ -8,6 +8,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -219,6 +220,23 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Reminders of uppdrag from decisions (decisions/tasks/reminders.py): daily at 06:30 through
+# Celery beat (`celery -A insjoriket beat`), or `manage.py send_task_reminders` from cron.
+CELERY_BEAT_SCHEDULE = {
+    "uppdrag-paminnelser": {
+        "task": "decisions.send_task_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
+TASK_REMINDER_DAYS = int(os.environ.get("INSJORIKET_TASK_REMINDER_DAYS", "14"))
+# Mail (kallelser, påminnelser): the console in the demo; SMTP settings from the environment.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "insjoriket@localhost")
+# The address links in e-mails start with (they leave the request that knows the host).
+INSJORIKET_BASE_URL = os.environ.get("INSJORIKET_BASE_URL", "http://127.0.0.1:8000")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -127,6 +127,7 @@ class PersonAdmin(HistoryAdmin):
     list_filter = ["party"]
     search_fields = ["name", "key", "party"]
     prepopulated_fields = {"key": ["name"]}
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Assignment)

@@ -1,6 +1,7 @@
 """Who is who: organisations, their beslutande organ, förtroendevalda and the membership of
 organisations in a samordningsförbund (lag 2003:1210) over time."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,11 @@ class Organ(models.Model):
     )
     name = models.CharField(_("namn"), max_length=200)
     code = models.CharField(_("förkortning"), max_length=20)
+    email = models.EmailField(
+        _("e-post"),
+        blank=True,
+        help_text=_("Organets funktionsbrevlåda (sekreteraren): dit påminnelser om uppdrag går."),
+    )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -113,6 +119,20 @@ class Person(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     party = models.CharField(
         _("parti"), max_length=20, blank=True, help_text=_("Partibeteckning, t.ex. S, M, C.")
+    )
+    email = models.EmailField(
+        _("e-post"),
+        blank=True,
+        help_text=_("Dit kallelser och påminnelser om uppdrag skickas."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("användarkonto"),
+        help_text=_("Personens inloggning i registret, om hon eller han har en."),
     )
 
     history = HistoricalRecords()

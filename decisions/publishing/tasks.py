@@ -137,3 +137,15 @@ def render_protocol_batch(batch_id: int) -> str:
         error="",
     )
     return "done"
+
+
+@shared_task(name="decisions.send_task_reminders")
+def send_task_reminders() -> str:
+    """The daily reminder of uppdrag due soon (CELERY_BEAT_SCHEDULE; decisions/tasks/reminders)."""
+    from django.conf import settings
+
+    from decisions import rules as date_rules
+    from decisions.tasks import reminders
+
+    run = reminders.send_reminders(on=date_rules.today(), days=settings.TASK_REMINDER_DAYS)
+    return f"{len(run.sent)} påminnelser, {len(run.without_address)} uppdrag utan e-postadress"

@@ -52,6 +52,12 @@ def is_overdue(*, status: str, due_on: dt.date | None, on: dt.date) -> bool:
     return due_on is not None and due_on < on and status in STILL_TO_DO
 
 
+def is_due_within(*, status: str, due_on: dt.date | None, on: dt.date, days: int) -> bool:
+    """Still to do and due within ``days`` days of ``on``, or already overdue: what a reminder
+    lists. A "löpande" uppdrag (no due date) has nothing to be reminded of."""
+    return due_on is not None and status in STILL_TO_DO and due_on <= on + dt.timedelta(days=days)
+
+
 def check_task(
     *, due_on: dt.date | None, decided_on: dt.date | None, responsible: int
 ) -> list[str]:
