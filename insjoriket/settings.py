@@ -220,6 +220,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Where the public asks for a handling (the postlista's "Begär ut handlingen": a mailto: with
+# the dnr in the subject, until requests are registered in the product, issue 15).
+REGISTRATOR_EMAIL = os.environ.get(
+    "INSJORIKET_REGISTRATOR_EMAIL", "registrator@insjoriket.example.se"
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
