@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.db.models import Max
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -50,8 +51,19 @@ def _etag(*parts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _feed(request, *, title: str, subtitle: str, page_url: str) -> Atom1Feed:
-    return Atom1Feed(
+class _AtomFeed(Atom1Feed):
+    """Django's Atom feed, whose ``<updated>`` without entries is the last change given, not
+    the time of the request (the same answer for the same ETag)."""
+
+    def latest_post_date(self):
+        if not self.items and self.feed.get("changed") is not None:
+            return self.feed["changed"]
+        return super().latest_post_date()
+
+
+def _feed(request, *, title: str, subtitle: str, page_url: str, changed) -> Atom1Feed:
+    return _AtomFeed(
+        changed=changed,
         title=title,
         link=request.build_absolute_uri(page_url),
         feed_url=request.build_absolute_uri(request.path),
@@ -92,6 +104,7 @@ def post_list_feed(request):
         title=_("Postlista – Insjöriket"),
         subtitle=_("De senast registrerade handlingarna: inkomna, utgående och upprättade."),
         page_url=reverse("cases:post-list"),
+        changed=_post_list_changed(request),
     )
     documents = Document.objects.for_post_list().order_by("-id")[:FEED_ENTRIES]
     for document in documents:
@@ -165,6 +178,7 @@ def anslagstavla_feed(request, organ_id: int | None = None):
         title=title,
         subtitle=_("Protokoll som är anslagna på den digitala anslagstavlan."),
         page_url=reverse("public:anslagstavla"),
+        changed=_board_changed(request, organ_id),
     )
     for meeting in meetings.order_by("-posted_on", "-id")[:FEED_ENTRIES]:
         posting = _posting(meeting)
@@ -211,15 +225,20 @@ def protocols_feed(request):
         title=_("Justerade protokoll – Insjöriket"),
         subtitle=_("Protokoll i den ordning de justerats, senaste först."),
         page_url=reverse("public:anslagstavla"),
+        changed=_protocols_changed(request),
     )
+    # A protocol from the sources whose justering date is unknown is dated by its meeting.
     meetings = (
         Meeting.objects.justerade()
-        .filter(approved_on__isnull=False)
+        .filter(Q(approved_on__isnull=False) | Q(held_on__isnull=False))
         .select_related("organ", "organ__organisation")
-        .order_by("-approved_on", "-id")[:FEED_ENTRIES]
+        .order_by(
+            Coalesce("approved_on", "held_on").desc(), F("held_on").desc(nulls_last=True), "-id"
+        )[:FEED_ENTRIES]
     )
     for meeting in meetings:
         held = meeting.held_on.isoformat() if meeting.held_on else _("datum okänt")
+        approved = meeting.approved_on.isoformat() if meeting.approved_on else _("datum okänt")
         pdf = request.build_absolute_uri(reverse("decisions:protocol-pdf", args=[meeting.pk]))
         feed.add_item(
             title=_("Protokoll %(organ)s %(held)s") % {"organ": meeting.organ.name, "held": held},
@@ -230,11 +249,11 @@ def protocols_feed(request):
                     "organ": meeting.organ.name,
                     "organisation": meeting.organ.organisation.name,
                     "held": held,
-                    "approved": meeting.approved_on.isoformat(),
+                    "approved": approved,
                 }
             ),
             unique_id=pdf,
-            pubdate=_midnight(meeting.approved_on),
-            updateddate=_midnight(meeting.approved_on),
+            pubdate=_midnight(meeting.approved_on or meeting.held_on),
+            updateddate=_midnight(meeting.approved_on or meeting.held_on),
         )
     return _answer(feed)
