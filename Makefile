@@ -10,12 +10,15 @@ BROWSER_PACKAGES := chromium
 .PHONY: run test setup system-packages browser-packages lint check
 
 ## Set everything up and serve the application with the Insjöriket data on http://127.0.0.1:8000
+## DEBUG off as in production (the secret key is generated once into var/), static files
+## collected and served by WhiteNoise; plain http on 127.0.0.1 (DJANGO_HTTPS=0) for the demo.
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_roles
 	$(PY) manage.py load_insjoriket
 	$(PY) manage.py create_demo_users
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_HTTPS=0 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (PostgreSQL from DATABASE_URL, or the embedded one)
 test: setup browser-packages

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import uploads
 from cases.models import SECRECY_INCOMPLETE, Case, Classification, Document, Register
 from insjoriket.dates import DateField
+from members.models import Organ
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FILE_TOO_LARGE = _("Filen är för stor. Största tillåtna storlek är 20 MB.")
@@ -318,3 +319,66 @@ class LinkCaseForm(forms.Form):
         if len(found) > 1:
             raise ValidationError(CASE_NUMBER_AMBIGUOUS)
         return found[0]
+
+
+class OrganChoiceField(forms.ModelChoiceField):
+    """Organs of the diarier, named with their organisation (every kommun has a
+    kommunstyrelse)."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.organisation.name}: {obj.name}"
+
+
+def register_organ_choices():
+    """The organs that keep a diarium, with their organisation (one query)."""
+    return (
+        Organ.objects.filter(registers__isnull=False)
+        .distinct()
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+PERIOD_REVERSED = _("Slutdatumet ligger före startdatumet.")
+
+
+class PublicRegisterForm(forms.Form):
+    """The public diarium's search (e-diarium): diarienummer, words of the ärendemening, organ
+    and a registration period. The filtering is the view's (it needs the word search)."""
+
+    number = forms.CharField(
+        label=_("Diarienummer"),
+        max_length=60,
+        required=False,
+        help_text=_("Hela eller delar, t.ex. ”SF 2020/12” eller ”2023.509”."),
+    )
+    q = forms.CharField(label=_("Ord i ärendemeningen"), max_length=200, required=False)
+    organ = OrganChoiceField(
+        label=_("Organ"),
+        queryset=register_organ_choices(),
+        required=False,
+        empty_label=_("Alla organ"),
+    )
+    registered_from = DateField(
+        label=_("Registrerat från och med"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    registered_to = DateField(
+        label=_("Registrerat till och med"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("registered_from"), data.get("registered_to")
+        if start and end and end < start:
+            raise ValidationError(PERIOD_REVERSED)
+        return data
+
+
+class PostListDayForm(forms.Form):
+    datum = DateField(
+        label=_("Dag"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -15,6 +15,9 @@ from members.models import Organ, Organisation
 
 MASKED_CASE_TITLE = _("Sekretessbelagt ärende")
 MASKED_DOCUMENT_TITLE = _("Sekretessbelagd handling")
+# The postlista's motpart who is not an organisation of the register (GDPR: a private
+# person's name is not published in a list; the register has no other notion of private).
+PRIVATE_PERSON = _("Privatperson")
 
 # The text search configuration of the stored search vectors (Case, Document and
 # decisions.Decision): PostgreSQL's built-in snowball stemmer, no extension. cases.search parses
@@ -198,6 +201,19 @@ class CaseQuerySet(models.QuerySet):
     def for_list_page(self) -> "CaseQuerySet":
         """The case list: register and classification for each row, nothing per row."""
         return self.select_related("register", "classification", "classification__scheme")
+
+    def for_public_register(self) -> "CaseQuerySet":
+        """The public diarium (e-diarium): the register with its organ and organisation for
+        each row, nothing per row; newest registration first."""
+        return self.select_related(
+            "register", "register__organ", "register__organisation"
+        ).order_by(models.F("opened_on").desc(nulls_last=True), "-year", "-serial", "-id")
+
+    def matching_number(self, text: str) -> "CaseQuerySet":
+        """Cases whose diarienummer matches ``text`` loosely (``number_lookup``). The dnr is
+        public, so secret cases match too and are shown masked (rule 21)."""
+        condition = number_lookup(text)
+        return self.filter(condition) if condition is not None else self.none()
 
     def for_case_page(self) -> "CaseQuerySet":
         """The case page: register, classification, handlingar and the linked cases both ways
@@ -389,6 +405,23 @@ def parse_number(text: str) -> Q | None:
     return condition
 
 
+def number_lookup(text: str) -> Q | None:
+    """The condition a loose diarienummer ``text`` finds cases by, case- and spacing-blind
+    (``sf 2020/12``, ``2023.509``, ``509 KS``, ``2022ks554``): its normalised form exactly or
+    (from three characters) as a part, or as (year, serial, register code). None when the text
+    has no digit: then it is no diarienummer. The search page and the diarium both use it."""
+    key = normalise_number(text)
+    if not key or not any(ch.isdigit() for ch in key):
+        return None
+    condition = Q(number_key=key)
+    if len(key) >= 3:
+        condition |= Q(number_key__contains=key)
+    structured = parse_number(text)
+    if structured is not None:
+        condition |= structured
+    return condition
+
+
 def normalise_number(number: str) -> str:
     """``2023.509 KS`` → ``2023509ks``: what loose diarienummer lookups compare."""
     return "".join(ch for ch in number.lower() if ch.isalnum())
@@ -426,6 +459,29 @@ def document_upload_path(instance: "Document", filename: str) -> str:
     return f"documents/{instance.case_id}/{filename}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def with_counterpart_is_organisation(self) -> "DocumentQuerySet":
+        """Annotates ``counterpart_is_organisation``: the motpart is, by name, an organisation
+        (name or short name) or an organ of the register (``Document.public_counterpart``)."""
+        counterpart = models.OuterRef("counterpart")
+        return self.annotate(
+            counterpart_is_organisation=models.Exists(
+                Organisation.objects.filter(Q(name__iexact=counterpart))
+            )
+            | models.Exists(Organisation.objects.filter(short_name__iexact=counterpart))
+            | models.Exists(Organ.objects.filter(name__iexact=counterpart))
+        )
+
+    def for_post_list(self) -> "DocumentQuerySet":
+        """The postlista: the case and its register for each row and whether the motpart is an
+        organisation, nothing per row; in order of dnr and löpnummer."""
+        return (
+            self.select_related("case", "case__register", "case__register__organisation")
+            .with_counterpart_is_organisation()
+            .order_by("case__register__code", "case__year", "case__serial", "serial")
+        )
+
+
 class Document(SecrecyFields):
     """A handling in a case, numbered ``<dnr>:<löpnummer>`` (rule 25)."""
 
@@ -452,6 +508,7 @@ class Document(SecrecyFields):
         verbose_name=_("sökvektor"),
     )
 
+    objects = DocumentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
@@ -510,6 +567,18 @@ class Document(SecrecyFields):
         if not may_read or self.is_hidden_for(may_see_secret=may_see_secret):
             return None
         return self.text
+
+    def public_counterpart(self, *, may_see_secret: bool) -> str:
+        """The motpart as a public list (the postlista) shows it: nothing for a hidden
+        handling (the sender can reveal the secret, rule 21), the name of an organisation or
+        organ of the register, and "Privatperson" for anyone else — the register keeps no
+        other mark of a private person, so a name it does not know as an organisation is not
+        published. Needs ``DocumentQuerySet.with_counterpart_is_organisation``."""
+        if not self.counterpart or self.is_hidden_for(may_see_secret=may_see_secret):
+            return ""
+        if self.counterpart_is_organisation:
+            return self.counterpart
+        return str(PRIVATE_PERSON)
 
 
 class ApiToken(models.Model):

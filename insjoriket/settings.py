@@ -24,16 +24,40 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "dev-only-insecure-key-0123456789-insjoriket-not-for-production" if DEBUG else ""
+def local_secret_key(path: Path) -> str:
+    """The secret key of this checkout when DJANGO_SECRET_KEY is not set: generated once into
+    ``var/secret_key`` (git-ignored, mode 0600) and read from there after, so sessions survive a
+    restart of ``make run``. Several app servers need one shared key: set DJANGO_SECRET_KEY
+    (docs/deployment.md)."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    from django.core.management.utils import get_random_secret_key
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = get_random_secret_key()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use that one
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+# Production-safe by default: DEBUG only when asked for (DJANGO_DEBUG=1).
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key(
+    BASE_DIR / "var" / "secret_key"
 )
-if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY måste sättas när DJANGO_DEBUG är av.")
+# With DEBUG off the site is served over HTTPS only (redirect, HSTS, secure cookies).
+# DJANGO_HTTPS=0 turns that off for a local demo on http://127.0.0.1 (make run) and the tests.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
 
@@ -118,14 +142,20 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root before collectstatic
-WHITENOISE_USE_FINDERS = DEBUG
+# With DEBUG off WhiteNoise serves the static files (runserver then serves none itself): where
+# collectstatic ran (make run, the deployment) the collected files with hashed names and
+# far-future caching; where it has not (no staticfiles.json) the plain names through its
+# finders, so no page fails on a missing manifest entry (insjoriket/storage.py). The tests use
+# the plain storage (tests/settings.py).
+STATIC_COLLECTED = not DEBUG and (STATIC_ROOT / "staticfiles.json").exists()
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "insjoriket.storage.CollectedStaticFilesStorage"
         )
     },
 }
@@ -191,6 +221,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Where the public asks for a handling (the postlista's "Begär ut handlingen": a mailto: with
+# the dnr in the subject, until requests are registered in the product, issue 15).
+REGISTRATOR_EMAIL = os.environ.get(
+    "INSJORIKET_REGISTRATOR_EMAIL", "registrator@insjoriket.example.se"
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -238,7 +274,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "insjoriket@loc
 # The address links in e-mails start with (they leave the request that knows the host).
 INSJORIKET_BASE_URL = os.environ.get("INSJORIKET_BASE_URL", "http://127.0.0.1:8000")
 
-if not DEBUG:
+if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))

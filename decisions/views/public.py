@@ -46,10 +46,17 @@ def anslagstavla(request):
         .order_by("posted_on", "organ__name", "-id")
     )
     scheduled = [(m, m.status_text(today)) for m in coming]
+    # Each organ on the board has its own Atom feed (decisions.views.feeds).
+    feed_organs = list({p.meeting.organ.pk: p.meeting.organ for p in postings}.values())
     return render(
         request,
         "decisions/public/anslagstavla.html",
-        {"postings": postings, "scheduled": scheduled, "today": today},
+        {
+            "postings": postings,
+            "scheduled": scheduled,
+            "today": today,
+            "feed_organs": sorted(feed_organs, key=lambda o: (o.organisation.name, o.name)),
+        },
     )
 
 

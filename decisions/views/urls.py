@@ -5,11 +5,13 @@ them, each group its own namespace (mounted by ``insjoriket/urls.py``):
   nämndsekreterare's meetings, §§, justering, anslag, expediering and year's protocols;
 - ``history_patterns`` (``history``, at the root): a case's history across registers and a
   decision's page, for förtroendevalda and the public;
-- ``public_patterns`` (``public``): the digital anslagstavla;
+- ``public_patterns`` (``public``): the digital anslagstavla and the Atom feeds of it and of
+  the justerade protocols;
 - ``pdf_patterns`` (``decisions``, under /beslut/): protokollsutdrag and whole protocols;
 - ``member_patterns`` (``members``): förbund and memberships over time;
 - ``case_patterns``: the case page and the search page, added to the ``cases`` namespace
-  under /arenden/ because they are the diarium's pages that also show §§.
+  under /arenden/ because they are the diarium's pages that also show §§; and the public's
+  register (the e-diarium, the postlista and its feed), whose word filter is the search's.
 """
 
 from django.urls import path
@@ -17,12 +19,14 @@ from django.urls import path
 from decisions.views import (
     batches,
     cases,
+    feeds,
     history,
     meetings,
     members,
     pdfs,
     posting,
     public,
+    register,
     tasks,
 )
 
@@ -90,6 +94,13 @@ history_patterns = [
 public_patterns = [
     path("anslagstavla/", public.anslagstavla, name="anslagstavla"),
     path("anslagstavla/arkiv/", public.anslagstavla_archive, name="anslagstavla-archive"),
+    path("anslagstavla/atom/", feeds.anslagstavla_feed, name="anslagstavla-feed"),
+    path(
+        "anslagstavla/organ/<int:organ_id>/atom/",
+        feeds.anslagstavla_feed,
+        name="anslagstavla-organ-feed",
+    ),
+    path("anslagstavla/protokoll/atom/", feeds.protocols_feed, name="protocols-feed"),
 ]
 
 pdf_patterns = [
@@ -106,5 +117,8 @@ member_patterns = [
 
 case_patterns = [
     path("sok/", cases.search, name="search"),
+    path("diarium/", register.public_register, name="public-register"),
+    path("postlista/", register.post_list, name="post-list"),
+    path("postlista/atom/", feeds.post_list_feed, name="post-list-feed"),
     path("<int:pk>/", cases.case_detail, name="case-detail"),
 ]

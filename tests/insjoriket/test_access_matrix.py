@@ -87,6 +87,12 @@ EXPECTED: dict[str, dict] = {
     "cases:case-list": OPEN,
     "cases:search": OPEN,
     "cases:case-create": REGISTRATORS,
+    # The public's register (issue 16 item 2): open to all, secret entries masked; the
+    # diarium is searched for the secret word, the postlista shown for the secret handling's
+    # day (QUERY_BY_URL), and the feed always shows what a visitor sees.
+    "cases:public-register": OPEN,
+    "cases:post-list": OPEN,
+    "cases:post-list-feed": OPEN,
     # A secret case's page is shown masked (number, date, public title; rule 21).
     "cases:case-detail": OPEN,
     # The sekreterare files the protokoll's handlingar too (cases.add_document), but not in a
@@ -141,6 +147,9 @@ EXPECTED: dict[str, dict] = {
     # Anslagstavla (decisions/public_urls.py)
     "public:anslagstavla": OPEN,
     "public:anslagstavla-archive": OPEN,
+    "public:anslagstavla-feed": OPEN,
+    "public:anslagstavla-organ-feed": {"organ": OPEN},
+    "public:protocols-feed": OPEN,
     # Secretary (decisions/secretary_urls.py): reading for every role, writing for the
     # sekreterare; the writing views take POST only and refuse GET before anything else.
     "secretary:meeting-list": READERS,
@@ -194,6 +203,7 @@ PARAM_KIND = {
     "decision_id": "decision",
     "meeting_id": "meeting",
     "org_id": "org",
+    "organ_id": "organ",
 }
 PARAM_KIND_BY_URL = {"cases:document-file": "document"}
 # Kind → the objects every URL with such a parameter is requested with.
@@ -203,6 +213,7 @@ TARGETS_BY_KIND = {
     "decision": ("decision", "secret_decision", "draft_decision"),
     "meeting": ("meeting", "draft_meeting"),
     "org": ("federation", "member"),
+    "organ": ("organ",),
 }
 # Extra query strings: search surfaces are searched for the secret words themselves.
 SECRET_WORD = "Sjöodjursutredningen"
@@ -210,6 +221,8 @@ SECRET_DOC_WORD = "Läkarintygsbilagan"
 QUERY_BY_URL = {
     "cases:search": f"?q={SECRET_WORD}+{SECRET_DOC_WORD}",
     "cases:case-list": f"?q={SECRET_WORD}",
+    "cases:public-register": f"?q={SECRET_WORD}",
+    "cases:post-list": "?datum=2024-02-02",
     "api:search": f"?q={SECRET_WORD}",
     "api:cases": "?number={secret_case.number}",
 }
@@ -342,6 +355,7 @@ def objects(db, settings, tmp_path):
         "draft_decision": draft_decision,
         "federation": federation,
         "member": member,
+        "organ": organ,
     }
 
 
@@ -490,6 +504,8 @@ def test_each_role_gets_the_expected_status_on_every_url(objects, role):
 # answer everyone, and GET /api/v1/cases/ without ?number= is a bad request (docs/api.md).
 WITHOUT_QUERY = {
     "cases:case-list": OPEN,
+    "cases:public-register": OPEN,
+    "cases:post-list": OPEN,
     "cases:search": OPEN,
     "api:search": OPEN,
     "api:cases": per_role(400, 400, 400, 400, 400, 400),
