@@ -28,7 +28,7 @@ def test_an_imported_case_without_a_registration_date_says_it_is_unknown(importe
     page = " ".join(client.get(f"/arenden/{case.pk}/").content.decode().split())
     assert "<dt>Registrerat</dt><dd>okänt</dd>" in page
     listing = client.get("/arenden/").content.decode()
-    row = re.search(rf">{re.escape(case.number)}</a></td>\s*<td>([^<]*)</td>", listing)
+    row = re.search(rf">{re.escape(case.number)}</a></td>\s*<td[^>]*>([^<]*)</td>", listing)
     assert row.group(1) == "okänt"
 
 
