@@ -181,8 +181,8 @@ def tables() -> dict[str, Table]:
     participation, ballots and the justerare get no history rows (for size)."""
     return {
         "organisation": Table(Organisation),
-        "organ": Table(Organ),
-        "person": Table(Person),
+        "organ": Table(Organ, defaults={"email": ""}),
+        "person": Table(Person, defaults={"email": "", "user_id": None}),
         "assignment": Table(Assignment),
         "membership": Table(Membership),
         "event": Table(MembershipEvent),

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Min, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cases.forms import PostListDayForm, PublicRegisterForm
 from cases.models import Case, Document
@@ -27,7 +28,7 @@ from decisions import search as case_search
 from insjoriket.access import can_see_secret
 
 DIARIUM_PER_PAGE = 25
-POST_LIST_PER_PAGE = 100
+DAY_ENTRIES_PER_PAGE = 100
 
 
 def _filtered_cases(cases, data: dict, *, user):
@@ -48,6 +49,7 @@ def _filtered_cases(cases, data: dict, *, user):
     return cases
 
 
+@require_safe
 def public_register(request):
     """The e-diarium: a count and one page of ärenden (two queries, and one for the organs of
     the filter)."""
@@ -80,6 +82,7 @@ def request_link(document: Document) -> str:
     return f"mailto:{settings.REGISTRATOR_EMAIL}?subject={quote(subject)}"
 
 
+@require_safe
 def post_list(request):
     """The postlista of one day (?datum=, by default the latest day with registered
     handlingar): the handlingar dated that day, with links to the days before and after."""
@@ -99,7 +102,7 @@ def post_list(request):
         next=Min("date", filter=Q(date__gt=day, date__lte=today)),
     )
     documents = Document.objects.filter(date=day).for_post_list()
-    page = Paginator(documents, POST_LIST_PER_PAGE).get_page(request.GET.get("sida"))
+    page = Paginator(documents, DAY_ENTRIES_PER_PAGE).get_page(request.GET.get("sida"))
     for document in page.object_list:
         document.shown_title = document.title_for(may_see_secret=may_see_secret)
         document.shown_counterpart = document.public_counterpart(may_see_secret=may_see_secret)

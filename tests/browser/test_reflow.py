@@ -92,6 +92,7 @@ def seeded_objects() -> dict:
         "draft_decision": draft_meeting.decisions.order_by("pk").first(),
         "federation": Organisation.objects.get(short_name="Insjöriket"),
         "member": Organisation.objects.get(short_name="Härryda"),
+        "organ": posted.organ,
     }
 
 
