@@ -11,6 +11,7 @@ whoever fetches it (secret handlingar masked, private motparter as "Privatperson
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 
 from django.db.models import F, Max, Q
@@ -84,6 +85,22 @@ def _answer(feed: Atom1Feed) -> HttpResponse:
 # --- The postlista --------------------------------------------------------------------------
 
 
+def _once_per_request(changed):
+    """A feed's "last changed" is read by the ETag, by Last-Modified and by the feed itself:
+    ask the history tables once per request, not three times."""
+
+    @functools.wraps(changed)
+    def wrapper(request, *args, **kwargs):
+        memo = request.__dict__.setdefault("_feed_changed", {})
+        key = (changed.__name__, *args, *(v for _, v in sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = changed(request, *args, **kwargs)
+        return memo[key]
+
+    return wrapper
+
+
+@_once_per_request
 def _post_list_changed(request, *args, **kwargs) -> dt.datetime | None:
     """The last change of any handling or ärende (a case's secrecy masks its handlingar)."""
     return _latest(
@@ -137,6 +154,7 @@ def post_list_feed(request):
 # --- The anslagstavla -----------------------------------------------------------------------
 
 
+@_once_per_request
 def _board_changed(request, organ_id: int | None = None) -> dt.datetime | None:
     """The last change of a meeting, or the last day ≤ today an anslag went up or came down:
     the board changes with the calendar too (rule 39)."""
@@ -209,6 +227,7 @@ def anslagstavla_feed(request, organ_id: int | None = None):
 # --- Justerade protocols ---------------------------------------------------------------------
 
 
+@_once_per_request
 def _protocols_changed(request) -> dt.datetime | None:
     return Meeting.history.aggregate(at=Max("history_date"))["at"]
 
