@@ -382,14 +382,18 @@ def _discard(stored: list) -> None:
             pass  # the store is away; the name is in the log with the original error
 
 
+STRIPPED_DOCUMENT_FIELDS = frozenset(
+    {"counterpart", "description", "author", "secrecy_ground", "secrecy_marked_by", "public_title"}
+)
+
+
 def _add_document(*, case, file, user, stored: list, **fields) -> Document:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     refuse_secret_write(locked, user)
     if locked.status == Case.Status.CLOSED:
         raise ValidationError(DOCUMENT_IN_CLOSED_CASE)
     last = locked.documents.aggregate(last=Max("serial"))["last"] or 0
-    stripped = {"counterpart", "description", "author", "secrecy_ground", "secrecy_marked_by"}
-    stripped.add("public_title")
+    stripped = STRIPPED_DOCUMENT_FIELDS
     document = Document(
         case=locked,
         serial=last + 1,
