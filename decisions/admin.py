@@ -48,6 +48,7 @@ from decisions.models import (
     TaskReport,
     Vote,
 )
+from decisions.publishing import originals
 from decisions.tasks import rules as task_rules
 from decisions.tasks.services import REPORT_MESSAGES, TASK_MESSAGES
 from insjoriket.history_admin import HistoryAdmin, NoRevertOfRecords
@@ -404,6 +405,8 @@ class MeetingAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
             for f, value in pending.items():
                 setattr(form.instance, f, value)
             form.instance.save()
+            originals.take_snapshot(form.instance)  # rule 38, as approve_minutes does
+            originals.freeze_after_commit(form.instance.pk)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:

@@ -6,11 +6,12 @@ data generator and the operator's other management commands (``manage.py …``).
 The **application's role** (``DATABASE_APP_ROLE``) owns nothing. The processes that answer
 requests — the WSGI application (gunicorn, runserver) and the Celery worker — switch every new
 connection to it with ``SET ROLE`` (:func:`use_app_role`). It may SELECT, INSERT, UPDATE and
-DELETE rows of the ordinary tables, only SELECT and INSERT on simple-history's tables
-(append-only), only SELECT on ``django_migrations``, only INSERT on the audit table, and USAGE
-on the sequences: no TRUNCATE, no DDL on the project's tables, no trigger control, no
-``session_replication_role`` (superusers only). :func:`grant_privileges` sets exactly this; it
-runs after every ``migrate`` (:func:`after_migrate`), so new tables follow.
+DELETE rows of the ordinary tables, only SELECT and INSERT on simple-history's tables and on
+:data:`APPEND_ONLY_TABLES` (append-only), only SELECT on ``django_migrations``, only INSERT on
+the audit table, and USAGE on the sequences: no TRUNCATE, no DDL on the project's tables, no
+trigger control, no ``session_replication_role`` (superusers only). :func:`grant_privileges`
+sets exactly this; it runs after every ``migrate`` (:func:`after_migrate`), so new tables
+follow.
 
 A write to a registered table (one with simple-history) that leaves no matching history row —
 ``QuerySet.update()``, ``bulk_create``, raw SQL — is recorded in the append-only table
@@ -38,6 +39,9 @@ from psycopg import sql
 logger = logging.getLogger(__name__)
 
 AUDIT_TABLE = "insjoriket_write_audit"
+# Tables the application only reads and appends to, like the history tables: a justerat
+# protocol's snapshot and sealed originals (rule 38; their triggers refuse any change too).
+APPEND_ONLY_TABLES = frozenset({"decisions_justeringsnapshot", "decisions_protocoloriginal"})
 AUDIT_TRIGGER_PREFIX = "insjoriket_audit_"
 
 _local = threading.local()
@@ -289,7 +293,7 @@ def grant_privileges(connection, role: str) -> dict[str, int]:
     ident = sql.Identifier(role)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         tables = _schema_tables(cursor)
-        history = history_tables(tables)
+        history = history_tables(tables) | (APPEND_ONLY_TABLES & set(tables))
         special = history | {AUDIT_TABLE, "django_migrations"}
         kinds = {
             "SELECT, INSERT, UPDATE, DELETE": [t for t in tables if t not in special],

@@ -36,6 +36,7 @@ from decisions.models import (
     Reservation,
     Vote,
 )
+from decisions.publishing import originals
 from insjoriket.history import record_change
 from members import services as member_services
 from members.models import (
@@ -307,6 +308,9 @@ class Writer:
         # contents must be in place before it is marked as such.
         for path, obj, values in self.approvals:
             self.upsert(type(obj), path, {"pk": obj.pk}, values, count=False)
+        # A protocol justerat before the register: its names as the sources give them, frozen
+        # now (rule 38); the sealed originals are rendered when first printed.
+        originals.take_missing_snapshots()
         return self.result
 
     def reference_resolved(self, source: Decision, r: dict) -> bool:

@@ -35,6 +35,7 @@ from decisions.models import (
     Reservation,
     Vote,
 )
+from decisions.publishing import originals
 from insjoriket.history import history_user, record_change, save_recorded
 from members.models import Organ, Person
 
@@ -441,6 +442,10 @@ def approve_minutes(
     meeting.approved_on = approved_on
     meeting.approval_place = place or meeting.approval_place
     save_recorded(meeting, user=user, reason=_("Protokollet justerat"))
+    # Rule 38: the names as they stand now, in the same transaction; the sealed originals
+    # are rendered from them once the justering has committed.
+    originals.take_snapshot(meeting)
+    originals.freeze_after_commit(meeting.pk)
     return warnings
 
 

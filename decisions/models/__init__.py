@@ -16,14 +16,24 @@ from decisions.models.meetings import (
     on_board_q,
     taken_q,
 )
-from decisions.models.publishing import ExtractIssue, ProtocolBatch, StoredExtract, filename_part
+from decisions.models.publishing import (
+    ExtractIssue,
+    JusteringSnapshot,
+    ProtocolBatch,
+    ProtocolOriginal,
+    StoredExtract,
+    filename_part,
+)
 from decisions.models.refusals import (
     ANSLAG_MESSAGE,
     ANSLAG_SQLSTATE,
     JUSTERAT_MESSAGE,
     JUSTERAT_SQLSTATE,
+    ORIGINAL_MESSAGE,
+    ORIGINAL_SQLSTATE,
     is_anslag_refusal,
     is_justerat_refusal,
+    is_original_refusal,
 )
 from decisions.models.standpoints import Ballot, Recusal, Reservation
 from decisions.models.tasks import DecisionTask, TaskReport
@@ -33,8 +43,11 @@ __all__ = [
     "JUSTERAT_SQLSTATE",
     "is_justerat_refusal",
     "ANSLAG_MESSAGE",
+    "ORIGINAL_MESSAGE",
+    "ORIGINAL_SQLSTATE",
     "ANSLAG_SQLSTATE",
     "is_anslag_refusal",
+    "is_original_refusal",
     "PostingCorrection",
     "Appeal",
     "Attendance",
@@ -44,6 +57,8 @@ __all__ = [
     "DecisionTask",
     "DecisionLink",
     "ExtractIssue",
+    "JusteringSnapshot",
+    "ProtocolOriginal",
     "Meeting",
     "Motion",
     "Participation",

@@ -140,3 +140,66 @@ class ProtocolBatch(models.Model):
 
     def zip_filename(self) -> str:
         return f"protokoll-{filename_part(self.organ.code)}-{self.year}.zip"
+
+
+class JusteringSnapshot(models.Model):
+    """What a justerat protocol prints that lives in other rows — names, parties, organ and
+    organisation names, the approvals and what was known of the anslag — as it stood at
+    justering (rule 38). Every rendering of the protocol, its extracts and its §§ reads names
+    from here, so a later rename changes none of them. Append-only: the database refuses to
+    change or delete a row (migration 0015)."""
+
+    meeting = models.OneToOneField(
+        "decisions.Meeting",
+        # The database refuses the deletion of a justerat meeting itself (rule 9).
+        on_delete=models.DO_NOTHING,
+        related_name="snapshot",
+        verbose_name=_("sammanträde"),
+    )
+    data = models.JSONField(_("uppgifter vid justeringen"))
+    taken_at = models.DateTimeField(_("tagen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ögonblicksbild vid justering")
+        verbose_name_plural = _("ögonblicksbilder vid justering")
+
+    def __str__(self) -> str:
+        return f"Ögonblicksbild {self.meeting_id} {self.taken_at:%Y-%m-%d}"
+
+
+class ProtocolOriginal(models.Model):
+    """The frozen original of a justerat protocol (rule 38): rendered once as PDF/A-2b from the
+    §§ and the ``JusteringSnapshot``, sealed with the organisation's PAdES seal, its SHA-256
+    kept beside it. Two versions are rendered together: the whole protocol, served to those
+    who may see every §, and the public one with the §§ of secret ärenden masked (OSL ground
+    shown), served to everyone else. Append-only (migration 0015)."""
+
+    class Version(models.TextChoices):
+        FULL = "full", _("fullständigt")
+        PUBLIC = "public", _("offentligt (sekretess maskerad)")
+
+    meeting = models.ForeignKey(
+        "decisions.Meeting",
+        # The database refuses the deletion of a justerat meeting itself (rule 9).
+        on_delete=models.DO_NOTHING,
+        related_name="originals",
+        verbose_name=_("sammanträde"),
+    )
+    version = models.CharField(_("version"), max_length=10, choices=Version.choices)
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sealed_by = models.CharField(_("förseglat med"), max_length=500)
+    created_at = models.DateTimeField(_("skapat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("protokollets original")
+        verbose_name_plural = _("protokollens original")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="protocol_original_unique"),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="protocol_original_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Original {self.meeting_id} ({self.get_version_display()})"

@@ -26,6 +26,14 @@ ANSLAG_MESSAGE = (
     "13 kap. 5 §)."
 )
 
+# Rule 38 (migration 0015): a change to or deletion of a justerat protocol's frozen original
+# or its snapshot.
+ORIGINAL_SQLSTATE = "23J38"
+ORIGINAL_MESSAGE = (
+    "Ett justerat protokolls original och ögonblicksbilden från justeringen ändras aldrig; "
+    "en ändring görs som rättelse (KL 5 kap. 69 §)."
+)
+
 
 def has_sqlstate(error: BaseException | None, sqlstate: str) -> bool:
     """Whether ``error`` carries ``sqlstate``: a Django ``DatabaseError`` whose ``__cause__``
@@ -45,3 +53,8 @@ def is_justerat_refusal(error: BaseException | None) -> bool:
 def is_anslag_refusal(error: BaseException | None) -> bool:
     """Whether ``error`` is the database's rule-39 refusal (``ANSLAG_SQLSTATE``)."""
     return has_sqlstate(error, ANSLAG_SQLSTATE)
+
+
+def is_original_refusal(error: BaseException | None) -> bool:
+    """Whether ``error`` is the database's rule-38 refusal (``ORIGINAL_SQLSTATE``)."""
+    return has_sqlstate(error, ORIGINAL_SQLSTATE)

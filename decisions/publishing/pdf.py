@@ -24,7 +24,16 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 
 from decisions import rules as date_rules
-from decisions.models import Attendance, Ballot, Decision, DecisionLink, Meeting, Motion
+from decisions.models import (
+    Attendance,
+    Ballot,
+    Decision,
+    DecisionLink,
+    JusteringSnapshot,
+    Meeting,
+    Motion,
+)
+from decisions.publishing import snapshot
 
 # WeasyPrint logs every step (even at import) at INFO; a server printing extracts needs none.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -149,7 +158,7 @@ DECISION_PREFETCH = (
     Prefetch(
         "links_in",
         queryset=DecisionLink.objects.filter(kind__in=ENDING_KINDS).select_related(
-            "source__meeting__organ"
+            "source__meeting__organ", "source__meeting__snapshot"
         ),
         to_attr="ending_links",
     ),
@@ -231,8 +240,36 @@ def _vote_context(vote) -> dict:
     }
 
 
-def _decision_context(decision: Decision) -> dict:
+def _organ_name(meeting: Meeting, printing: Meeting) -> str:
+    """The organ of a later decision's ``meeting`` as ``printing``'s protocol names it: from
+    that meeting's snapshot once it is justerat, else as ``printing`` names its own organ when
+    it is the same one (rule 38: names as they stood at justering)."""
+    try:
+        return meeting.snapshot.data["organ"]["name"]
+    except JusteringSnapshot.DoesNotExist:
+        return printing.organ.name if meeting.organ_id == printing.organ_id else meeting.organ.name
+
+
+def _masked_under(decision: Decision) -> str:
+    """The OSL ground a § of a secret ärende is masked under in the public version."""
+    case = decision.case
+    if case is not None and case.is_secret:
+        return case.secrecy_ground or "OSL"
+    return ""
+
+
+def _decision_context(decision: Decision, *, masked: bool = False) -> dict:
     meeting = decision.meeting
+    masked_under = _masked_under(decision) if masked else ""
+    if masked_under:
+        # The public version: the § is there, numbered, with its public title and the
+        # ground of the secrecy; nothing of its content (OSL 5 kap. 5 §, rule 21).
+        return {
+            "d": decision,
+            "dnr": decision.case.number,
+            "masked_under": masked_under,
+            "masked_title": decision.case.title_for(may_see_secret=False),
+        }
     if decision.approved_immediately:
         approval = "Paragrafen är justerad"
     elif meeting.approved_on:
@@ -244,7 +281,8 @@ def _decision_context(decision: Decision) -> dict:
     endings = [
         {
             "kind": link.get_kind_display(),
-            "source": f"{link.source.meeting.organ.name} {_date(link.source.meeting.held_on)} "
+            "source": f"{_organ_name(link.source.meeting, meeting)} "
+            f"{_date(link.source.meeting.held_on)} "
             f"{link.source.label}",
         }
         for link in getattr(decision, "ending_links", [])
@@ -278,6 +316,13 @@ def render_extract_html(*, decision: Decision, certified_by: str, issued_on: dt.
     load_decision(decision)
     if not decision.is_justerad:
         raise ExtractNotAllowed(EXTRACT_NOT_APPROVED.format(label=decision.label))
+    frozen = (
+        JusteringSnapshot.objects.filter(meeting_id=decision.meeting_id)
+        .values_list("data", flat=True)
+        .first()
+    )
+    if frozen is not None:  # names as they stood at justering (rule 38)
+        snapshot.apply_snapshot_to_decision(decision, frozen)
     meeting = decision.meeting
     context = {
         **_header(meeting),
@@ -301,12 +346,52 @@ def render_extract_pdf(*, decision: Decision, certified_by: str, issued_on: dt.d
     )
 
 
-def render_protocol_html(*, meeting: Meeting) -> str:
+def _chair_first(attendances, chair_id):
+    """Ordförande first, then the order the protocol lists them in."""
+    return sorted(attendances, key=lambda a: a.person_id != chair_id)
+
+
+def _anslag(meeting: Meeting) -> tuple[dt.date | None, dt.date | None]:
+    """The anslag dates the protocol prints: as the snapshot knew them for a justerat
+    protocol (the original is frozen at justering; a later posting is on the anslagstavla),
+    as they are for a draft."""
+    frozen = getattr(meeting, "frozen", None)
+    if frozen is not None:
+        posted = frozen["posted_on"] and dt.date.fromisoformat(frozen["posted_on"])
+        removal = frozen["removed_on"] and dt.date.fromisoformat(frozen["removed_on"])
+    else:
+        posted, removal = meeting.posted_on, meeting.removed_on
+    if removal is None and posted:
+        removal = date_rules.last_appeal_day(posted_on=posted) + dt.timedelta(days=1)
+    return posted or None, removal or None
+
+
+def _approval_lines(meeting: Meeting) -> list[dict]:
+    """The signature page of a justerat protocol: who approved, in which role, when, how."""
+    frozen = getattr(meeting, "frozen", None)
+    if not frozen:
+        return []
+    persons = frozen["persons"]
+    return [
+        {
+            "name": persons.get(str(row["person"]), {}).get("name", ""),
+            "role": row["role"],
+            "on": row["on"] or "datum okänt",
+            "how": row["how"],
+        }
+        for row in frozen["approvals"]
+    ]
+
+
+def render_protocol_html(*, meeting: Meeting, masked: bool = False) -> str:
+    """The protocol's HTML; ``masked``: the public version, the §§ of secret ärenden masked
+    (for everyone who may not see them)."""
     attendances = list(meeting.attendances.all())
-    by_role = {role: [a for a in attendances if a.role == role] for role in Attendance.Role.values}
-    removal = meeting.removed_on
-    if removal is None and meeting.posted_on:
-        removal = date_rules.last_appeal_day(posted_on=meeting.posted_on) + dt.timedelta(days=1)
+    by_role = {
+        role: _chair_first([a for a in attendances if a.role == role], meeting.chair_id)
+        for role in Attendance.Role.values
+    }
+    posted_on, removal = _anslag(meeting)
     decisions = list(meeting.decisions.all())
     numbers = [d.number for d in decisions if d.number]
     context = {
@@ -318,15 +403,21 @@ def render_protocol_html(*, meeting: Meeting) -> str:
         "serving_substitutes": by_role[Attendance.Role.SERVING_SUBSTITUTE],
         "substitutes": by_role[Attendance.Role.SUBSTITUTE],
         "others": by_role[Attendance.Role.OTHER],
-        "approvers": list(meeting.approvers.all()),
+        # A justerare who chairs signs as ordförande, on the ordförande's line.
+        "approvers": [p for p in meeting.approvers.all() if p.pk != meeting.chair_id],
+        "posted_on": posted_on,
         "removal_on": removal,
+        "frozen": getattr(meeting, "frozen", None) is not None,
+        "approval_lines": _approval_lines(meeting),
+        "any_masked": masked and any(_masked_under(d) for d in decisions),
         "span": f"§§ {min(numbers)}–{max(numbers)}" if numbers else "",
-        "decisions": [_decision_context(d) for d in decisions],
+        "decisions": [_decision_context(d, masked=masked) for d in decisions],
     }
     return render_to_string("decisions/pdf/protocol.html", context)
 
 
-def render_protocol_pdf(*, meeting: Meeting) -> bytes:
-    """The whole protocol: a first page with attendance, justering and anslag, then every §.
-    Before justering every page is marked "Ojusterat"."""
-    return html_to_pdf(render_protocol_html(meeting=load_meeting(meeting.pk)))
+def render_protocol_pdf(*, meeting: Meeting, masked: bool = False) -> bytes:
+    """The whole protocol from the rows as they are: a first page with attendance, justering
+    and anslag, then every §; before justering every page is marked "Ojusterat". Serve a
+    justerat protocol from its frozen original instead (``originals.protocol_pdf``)."""
+    return html_to_pdf(render_protocol_html(meeting=load_meeting(meeting.pk), masked=masked))

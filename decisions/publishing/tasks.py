@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from decisions.models import Meeting, ProtocolBatch, filename_part
-from decisions.publishing import pdf
+from decisions.publishing import originals, pdf
+from insjoriket.access import can_see_secret
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +53,12 @@ def build_zip(batch: ProtocolBatch) -> tuple[bytes, int]:
     used: set[str] = set()
     count = 0
     meetings = batch_meetings(organ=batch.organ, year=batch.year).select_related("organ")
+    # The frozen originals (rule 38): whole to a requester who may see secret ärenden, the
+    # public versions to everyone else.
+    may_see_secret = can_see_secret(batch.requested_by)
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for meeting in meetings.iterator():
-            content = pdf.render_protocol_pdf(meeting=meeting)
+            content = originals.protocol_pdf(meeting, may_see_secret=may_see_secret)
             archive.writestr(protocol_filename(meeting, used), content)
             count += 1
     pdf.release_memory()  # many renders in a row: give the heap back (see decisions/pdf.py)

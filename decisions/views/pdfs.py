@@ -1,5 +1,7 @@
 """PDF views: the protokollsutdrag of a § and the whole protocol of a meeting."""
 
+import base64
+
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import IntegrityError, transaction
@@ -19,7 +21,8 @@ from decisions.models import (
     StoredExtract,
     filename_part,
 )
-from decisions.publishing import pdf
+from decisions.publishing import originals, pdf
+from insjoriket.access import can_see_secret
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -97,6 +100,7 @@ def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
     }
     stored = StoredExtract.objects.filter(**lookup).only("id", "pdf").first()
     if stored is None:
+        originals.snapshot_for(decision.meeting)  # the names as they stood at justering
         content = pdf.render_extract_pdf(
             decision=decision, certified_by=certified_by, issued_on=issued_on
         )
@@ -115,14 +119,20 @@ def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
 @require_GET
 def protocol_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The whole protocol. Public once posted on the anslagstavla (so the anslagstavla can
-    link to it); before that only for logged-in users, and marked "Ojusterat" until justerad."""
-    meeting = get_object_or_404(
-        Meeting.objects.only("id", "posted_on", "approved_on"), pk=meeting_id
-    )
+    link to it); before that only for logged-in users, and marked "Ojusterat" until justerad.
+
+    A justerat protocol is its frozen, sealed original (rule 38): the whole one to users who
+    may see secret ärenden, the public version (secret §§ masked) to everyone else. Its
+    SHA-256 is sent in the ``Digest`` header (RFC 3230) so that a copy can be checked."""
+    meeting = get_object_or_404(Meeting.objects.select_related("organ"), pk=meeting_id)
     if not (meeting.posted_on and meeting.approved_on) and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    loaded = pdf.load_meeting(meeting.pk)
-    content = pdf.html_to_pdf(pdf.render_protocol_html(meeting=loaded))
-    when = loaded.held_on.isoformat() if loaded.held_on else "datum-okant"
-    prefix = "protokoll" if loaded.is_approved else "ojusterat-protokoll"
-    return _pdf_response(content, f"{prefix}-{_slug(loaded.organ.code)}-{when}.pdf")
+    may_see_secret = can_see_secret(request.user)
+    when = meeting.held_on.isoformat() if meeting.held_on else "datum-okant"
+    if meeting.is_approved:
+        original = originals.original_for(meeting, may_see_secret=may_see_secret)
+        response = _pdf_response(original.pdf, f"protokoll-{_slug(meeting.organ.code)}-{when}.pdf")
+        response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(original.sha256)).decode()
+        return response
+    content = pdf.render_protocol_pdf(meeting=meeting, masked=not may_see_secret)
+    return _pdf_response(content, f"ojusterat-protokoll-{_slug(meeting.organ.code)}-{when}.pdf")

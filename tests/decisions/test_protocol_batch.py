@@ -196,10 +196,10 @@ def broker_has_messages() -> bool:
 def test_a_failing_render_marks_the_batch_misslyckad(
     secretary, year_of_protocols, worker, monkeypatch
 ):
-    def broken(*, meeting):
+    def broken(meeting, *, may_see_secret):
         raise RuntimeError("WeasyPrint gick sönder")
 
-    monkeypatch.setattr(tasks.pdf, "render_protocol_pdf", broken)
+    monkeypatch.setattr(tasks.originals, "protocol_pdf", broken)
     secretary.post(reverse(CREATE), {"organ": year_of_protocols["organ"].pk, "year": 2024})
     batch = wait_for(ProtocolBatch.objects.get().pk)
     assert batch.status == ProtocolBatch.Status.FAILED

@@ -1,0 +1,132 @@
+"""The frozen original of a justerat protocol (rule 38).
+
+At justering the register takes a ``JusteringSnapshot`` of what the protocol prints from other
+rows (names, parties, organ and organisation, the approvals, what is known of the anslag). The
+protocol is then rendered once from the §§ — which rule 9 already keeps as they were — and the
+snapshot: as the whole protocol and as the public version with the §§ of secret ärenden
+masked, each sealed (``seal.seal_pdf``) and stored with its SHA-256 as a ``ProtocolOriginal``.
+From then on the protocol is served only from storage. Extracts and pages of a justerat §
+read names through :func:`apply_snapshot` too, so a rename in the admin changes none of them.
+
+Protocols justerade before the register (imported) get their snapshot at import; one
+justerat in some other way before this existed gets it the first time it is printed. The
+originals are rendered right after the justering commits, or on first request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from decisions.models import JusteringSnapshot, Meeting, ProtocolOriginal
+from decisions.publishing import pdf, seal
+from decisions.publishing.snapshot import apply_snapshot, snapshot_data
+
+logger = logging.getLogger(__name__)
+
+SEAL_REASON = "Justerat protokoll, förseglat original (KL 5 kap. 69 §)"
+
+
+def take_snapshot(meeting: Meeting) -> JusteringSnapshot:
+    """The meeting's snapshot, taken now if it has none (call it in the justering's
+    transaction, after the justering is written)."""
+    existing = JusteringSnapshot.objects.filter(meeting_id=meeting.pk).first()
+    if existing is not None:
+        return existing
+    data = snapshot_data(pdf.load_meeting(meeting.pk))
+    try:
+        with transaction.atomic():
+            return JusteringSnapshot.objects.create(meeting_id=meeting.pk, data=data)
+    except IntegrityError:  # taken meanwhile by a concurrent first print
+        return JusteringSnapshot.objects.get(meeting_id=meeting.pk)
+
+
+def take_missing_snapshots() -> int:
+    """Snapshots of every justerat meeting that has none (after an import)."""
+    count = 0
+    for meeting in Meeting.objects.justerade().filter(snapshot__isnull=True).only("id"):
+        take_snapshot(meeting)
+        count += 1
+    return count
+
+
+def snapshot_for(meeting: Meeting) -> dict | None:
+    """The snapshot data of a justerat meeting (taken now for one justerat before snapshots
+    existed), ``None`` before justering."""
+    if not meeting.is_approved:
+        return None
+    return take_snapshot(meeting).data
+
+
+# --- the frozen original ----------------------------------------------------------------------
+
+
+def render_version(meeting_id: int, *, masked: bool, data: dict) -> bytes:
+    loaded = apply_snapshot(pdf.load_meeting(meeting_id), data)
+    return pdf.html_to_pdf(pdf.render_protocol_html(meeting=loaded, masked=masked))
+
+
+def freeze(meeting: Meeting) -> dict[str, ProtocolOriginal]:
+    """Render, seal and store both versions of a justerat protocol, once; returns them by
+    version. A second call (or a concurrent one) returns what is stored."""
+    stored = {o.version: o for o in ProtocolOriginal.objects.filter(meeting_id=meeting.pk)}
+    if len(stored) == len(ProtocolOriginal.Version.values):
+        return stored
+    data = snapshot_for(meeting)
+    if data is None:
+        raise ValueError("Ett ojusterat protokoll har inget original.")
+    label = f"{data['organ']['name']}, {data['organisation']['name']}"
+    for version in ProtocolOriginal.Version.values:
+        if version in stored:
+            continue
+        rendered = render_version(
+            meeting.pk, masked=version == ProtocolOriginal.Version.PUBLIC, data=data
+        )
+        content = seal.seal_pdf(rendered, reason=SEAL_REASON, location=label)
+        try:
+            with transaction.atomic():
+                stored[version] = ProtocolOriginal.objects.create(
+                    meeting_id=meeting.pk,
+                    version=version,
+                    pdf=content,
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    sealed_by=seal.seal_subject(),
+                    created_at=timezone.now(),
+                )
+        except IntegrityError:  # a concurrent request stored it first
+            stored[version] = ProtocolOriginal.objects.get(meeting_id=meeting.pk, version=version)
+    pdf.release_memory()
+    return stored
+
+
+def original_for(meeting: Meeting, *, may_see_secret: bool) -> ProtocolOriginal:
+    """The stored original a viewer gets: the whole protocol to those who may see every §,
+    the public version to everyone else."""
+    version = ProtocolOriginal.Version.FULL if may_see_secret else ProtocolOriginal.Version.PUBLIC
+    found = ProtocolOriginal.objects.filter(meeting_id=meeting.pk, version=version).first()
+    return found or freeze(meeting)[version]
+
+
+def protocol_pdf(meeting: Meeting, *, may_see_secret: bool) -> bytes:
+    """What the protocol of ``meeting`` is to a viewer: the frozen original once justerat, the
+    draft from the live rows before (the §§ of secret ärenden masked for those who may not
+    see them, in both)."""
+    if meeting.is_approved:
+        return bytes(original_for(meeting, may_see_secret=may_see_secret).pdf)
+    return pdf.render_protocol_pdf(meeting=meeting, masked=not may_see_secret)
+
+
+def freeze_after_commit(meeting_id: int) -> None:
+    """Render the originals once the justering has committed (the justering never waits for
+    or fails on the rendering; a failure leaves the first request to render them)."""
+
+    def run():
+        try:
+            freeze(Meeting.objects.get(pk=meeting_id))
+        except Exception:  # noqa: BLE001 — logged; the first request renders instead
+            logger.exception("Protokollets original kunde inte skapas (sammanträde %s)", meeting_id)
+
+    transaction.on_commit(run)

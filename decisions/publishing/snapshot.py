@@ -1,0 +1,101 @@
+"""What a justerat protocol prints from rows other than its own — names, parties, organ and
+organisation — frozen at justering (rule 38): :func:`snapshot_data` takes it from a loaded
+meeting, :func:`apply_snapshot` prints a loaded meeting or § with it. Pure: no queries beyond
+what the loaded instances hold."""
+
+from __future__ import annotations
+
+SNAPSHOT_VERSION = 1
+
+
+def _people(meeting):
+    """Every Person instance of a loaded meeting (``pdf.load_meeting``) or of one loaded §'s
+    meeting, wherever the protocol prints one."""
+    if meeting.chair_id and meeting.chair is not None:
+        yield meeting.chair
+    yield from meeting.approvers.all()
+    for a in meeting.attendances.all():
+        yield a.person
+    for d in meeting.decisions.all():
+        yield from _decision_people(d)
+
+
+def _decision_people(decision):
+    for m in decision.motions.all():
+        if m.mover_id:
+            yield m.mover
+        yield from m.supporters.all()
+    for v in decision.votes.all():
+        for b in v.ballots.all():
+            yield b.person
+    for r in decision.reservations.all():
+        yield r.person
+    for r in decision.recusals.all():
+        yield r.person
+
+
+def _approvals(meeting) -> list[dict]:
+    """Who approved the protocol, in which role, when and how (the signature page)."""
+    when = meeting.approved_on.isoformat() if meeting.approved_on else None
+    rows = []
+    if meeting.chair_id:
+        rows.append({"person": meeting.chair_id, "role": "Ordförande", "on": when})
+    for p in meeting.approvers.all():
+        if p.pk != meeting.chair_id:
+            rows.append({"person": p.pk, "role": "Justerare", "on": when})
+    how = "registrerad av sekreteraren" if meeting.approved_on else "datum okänt"
+    return [row | {"how": how} for row in rows]
+
+
+def snapshot_data(meeting) -> dict:
+    """The snapshot of a loaded meeting (``pdf.load_meeting``)."""
+    organ = meeting.organ
+    organisation = organ.organisation
+    return {
+        "version": SNAPSHOT_VERSION,
+        "organ": {"name": organ.name, "code": organ.code},
+        "organisation": {"name": organisation.name, "short_name": organisation.short_name},
+        "persons": {str(p.pk): {"name": p.name, "party": p.party} for p in _people(meeting)},
+        "approvals": _approvals(meeting),
+        "posted_on": meeting.posted_on.isoformat() if meeting.posted_on else None,
+        "removed_on": meeting.removed_on.isoformat() if meeting.removed_on else None,
+    }
+
+
+# --- reading names from the snapshot ----------------------------------------------------------
+
+
+def _patch_people(people, data: dict) -> None:
+    persons = data.get("persons", {})
+    for person in people:
+        frozen = persons.get(str(person.pk))
+        if frozen is not None:
+            person.name = frozen["name"]
+            person.party = frozen["party"]
+
+
+def _patch_organ(meeting, data: dict) -> None:
+    organ = meeting.organ
+    organ.name = data["organ"]["name"]
+    organ.code = data["organ"]["code"]
+    organ.organisation.name = data["organisation"]["name"]
+    organ.organisation.short_name = data["organisation"]["short_name"]
+
+
+def apply_snapshot(meeting, data: dict):
+    """Print ``meeting`` (loaded with ``pdf.load_meeting``) with the names as they stood at
+    justering. Only the in-memory instances change."""
+    _patch_organ(meeting, data)
+    _patch_people(_people(meeting), data)
+    meeting.frozen = data
+    return meeting
+
+
+def apply_snapshot_to_decision(decision, data: dict):
+    """As ``apply_snapshot``, for one § loaded with ``pdf.load_decision``."""
+    meeting = decision.meeting
+    _patch_organ(meeting, data)
+    _patch_people([*meeting.approvers.all(), *_decision_people(decision)], data)
+    if meeting.chair_id and "chair" in meeting._state.fields_cache:
+        _patch_people([meeting.chair], data)
+    return decision
