@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils gettext fonts-dejavu-core
+SYSTEM_PACKAGES := libharfbuzz-subset0 poppler-utils qpdf gettext fonts-dejavu-core
 BROWSER_PACKAGES := chromium
 
 .PHONY: run test setup system-packages browser-packages lint check

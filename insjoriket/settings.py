@@ -294,3 +294,11 @@ LOGGING = {
 from insjoriket.logging import logging_config  # noqa: E402 - DJANGO_LOG_FORMAT=json
 
 LOGGING = logging_config(LOGGING)
+
+# The organisation's seal on a justerat protocol's frozen original (rule 38,
+# decisions/publishing/seal.py): a PKCS#12 file with the organisation's certificate and key,
+# its passphrase, and a timestamp server (RFC 3161) that makes the seal PAdES B-T. Without a
+# PKCS#12 the demo generates its own self-signed seal certificate once, in var/seal/.
+INSJORIKET_SEAL_PKCS12 = os.environ.get("INSJORIKET_SEAL_PKCS12", "")
+INSJORIKET_SEAL_PASSPHRASE = os.environ.get("INSJORIKET_SEAL_PASSPHRASE", "")
+INSJORIKET_SEAL_TSA_URL = os.environ.get("INSJORIKET_SEAL_TSA_URL", "")

@@ -24,6 +24,7 @@ from django.utils import timezone
 from decisions.models import JusteringSnapshot, Meeting, ProtocolOriginal
 from decisions.publishing import pdf, seal
 from decisions.publishing.snapshot import apply_snapshot, snapshot_data
+from members.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ def take_snapshot(meeting: Meeting) -> JusteringSnapshot:
     existing = JusteringSnapshot.objects.filter(meeting_id=meeting.pk).first()
     if existing is not None:
         return existing
-    data = snapshot_data(pdf.load_meeting(meeting.pk))
+    participants = Person.objects.filter(decisions_taken_part_in__meeting_id=meeting.pk).distinct()
+    data = snapshot_data(pdf.load_meeting(meeting.pk), participants=participants)
     try:
         with transaction.atomic():
             return JusteringSnapshot.objects.create(meeting_id=meeting.pk, data=data)

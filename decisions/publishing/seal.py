@@ -76,6 +76,8 @@ def _demo_pkcs12(path: Path) -> None:
         serialization.BestAvailableEncryption(DEMO_PASSPHRASE),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The certificate alone, for anyone who checks a copy (docs/protocols.md).
+    (path.parent / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(data)
     tmp.chmod(0o600)

@@ -47,15 +47,19 @@ def _approvals(meeting) -> list[dict]:
     return [row | {"how": how} for row in rows]
 
 
-def snapshot_data(meeting) -> dict:
-    """The snapshot of a loaded meeting (``pdf.load_meeting``)."""
+def snapshot_data(meeting, participants=()) -> dict:
+    """The snapshot of a loaded meeting (``pdf.load_meeting``); ``participants``: the people
+    who took part in its §§ (the decision pages name them)."""
     organ = meeting.organ
     organisation = organ.organisation
     return {
         "version": SNAPSHOT_VERSION,
         "organ": {"name": organ.name, "code": organ.code},
         "organisation": {"name": organisation.name, "short_name": organisation.short_name},
-        "persons": {str(p.pk): {"name": p.name, "party": p.party} for p in _people(meeting)},
+        "persons": {
+            str(p.pk): {"name": p.name, "party": p.party}
+            for p in [*participants, *_people(meeting)]
+        },
         "approvals": _approvals(meeting),
         "posted_on": meeting.posted_on.isoformat() if meeting.posted_on else None,
         "removed_on": meeting.removed_on.isoformat() if meeting.removed_on else None,
@@ -75,7 +79,10 @@ def _patch_people(people, data: dict) -> None:
 
 
 def _patch_organ(meeting, data: dict) -> None:
-    organ = meeting.organ
+    _patch_organ_instance(meeting.organ, data)
+
+
+def _patch_organ_instance(organ, data: dict) -> None:
     organ.name = data["organ"]["name"]
     organ.code = data["organ"]["code"]
     organ.organisation.name = data["organisation"]["name"]
@@ -91,11 +98,35 @@ def apply_snapshot(meeting, data: dict):
     return meeting
 
 
+def frozen_data(meeting) -> dict | None:
+    """The snapshot data of a meeting loaded with ``select_related("snapshot")``, or None."""
+    if not _loaded(meeting, "snapshot"):
+        raise ValueError("frozen_data needs the snapshot loaded with select_related")
+    found = meeting._state.fields_cache["snapshot"]
+    return found.data if found is not None else None
+
+
+def _loaded(instance, relation: str) -> bool:
+    """Whether ``relation`` of ``instance`` is loaded (select_related or prefetched): the
+    snapshot patches only what is in memory and never makes a query."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    return relation in cache or relation in instance._state.fields_cache
+
+
 def apply_snapshot_to_decision(decision, data: dict):
-    """As ``apply_snapshot``, for one § loaded with ``pdf.load_decision``."""
+    """As ``apply_snapshot``, for one § loaded with ``pdf.load_decision`` or for the decision
+    page: whatever of its meeting, organ, people and participants is loaded."""
     meeting = decision.meeting
-    _patch_organ(meeting, data)
-    _patch_people([*meeting.approvers.all(), *_decision_people(decision)], data)
-    if meeting.chair_id and "chair" in meeting._state.fields_cache:
-        _patch_people([meeting.chair], data)
+    if _loaded(meeting, "organ"):
+        _patch_organ(meeting, data)
+    if _loaded(decision, "organ"):
+        _patch_organ_instance(decision.organ, data)
+    people = list(_decision_people(decision))
+    if _loaded(meeting, "approvers"):
+        people += list(meeting.approvers.all())
+    if meeting.chair_id and _loaded(meeting, "chair"):
+        people.append(meeting.chair)
+    if _loaded(decision, "participations"):
+        people += [p.person for p in decision.participations.all()]
+    _patch_people(people, data)
     return decision

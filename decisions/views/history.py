@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from decisions.chains import citations, diagram, membership
 from decisions.chains import history as chain_history
 from decisions.models import Ballot, Decision, DecisionTask, Motion, Vote
+from decisions.publishing import snapshot
 from insjoriket.access import can_see_secret, can_see_unapproved_decisions
 
 # --------------------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def decision_detail(request, decision_id: int):
         raise Http404(_("Beslutet finns inte."))
     decision = (
         Decision.objects.select_related(
-            "meeting", "organ", "organ__organisation", "case", "case__register"
+            "meeting", "meeting__snapshot", "organ", "organ__organisation", "case", "case__register"
         )
         .prefetch_related(
             Prefetch(
@@ -157,6 +158,9 @@ def decision_detail(request, decision_id: int):
         )
         .get(pk=decision_id)
     )
+    frozen = snapshot.frozen_data(decision.meeting)
+    if frozen is not None:  # a justerat §: names as they stood at justering (rule 38)
+        snapshot.apply_snapshot_to_decision(decision, frozen)
     may_see_secret = can_see_secret(request.user)
     status = history.force.get(decision.pk)
     ended = status is not None and not status.in_force and status.ended_by is not None

@@ -88,8 +88,14 @@ def test_rule_38_a_protocol_justerat_through_the_pages_is_byte_identical_after_r
     text_before = _text(before.content)
     assert "Ledamot 1" in text_before and "Kommunfullmäktige" in text_before
 
+    page_before = client.get(reverse("history:decision-detail", args=[p.decision.pk]))
     _rename_everything(p.meeting)
     after = _get_pdf(client, p.meeting)
+    # The decision page of the justerad § too reads the names of the justering.
+    page = client.get(reverse("history:decision-detail", args=[p.decision.pk])).content.decode()
+    assert RENAMED not in page
+    assert "Ledamot 1" in page and "Ledamot 4" in page
+    assert "Ledamot 1" in page_before.content.decode()
 
     assert after.content == before.content
     assert (
