@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from cases.forms import CaseFilterForm, PublicRegisterForm
 from cases.models import Case, Classification, ClassificationScheme
 from cases.services import add_document, close_case, link_cases, register_case, reopen_case
 from insjoriket.access import setup_roles
@@ -134,6 +135,61 @@ def test_rule_21_search_by_a_hidden_word_answers_as_for_a_word_nobody_has(diariu
         else:
             assert diarium["secret"].number not in page, word
             assert api["results"] == nothing["results"] == [], (word, api)
+
+
+# Every filter parameter of every list form, by kind: public (the register entry itself, shown
+# on a secret case's masked entry too) or content (hidden for a secret case). A new parameter
+# fails test_every_filter_parameter_is_classified until it is given a side-channel test here.
+FILTER_PARAMETERS = {
+    CaseFilterForm: {
+        "public": {"register", "year", "status"},
+        "content": {"officer", "classification"},
+    },
+    PublicRegisterForm: {
+        "public": {"number", "organ", "registered_from", "registered_to"},
+        "content": {"q"},
+    },
+}
+
+
+def test_every_filter_parameter_is_classified():
+    for form, kinds in FILTER_PARAMETERS.items():
+        assert set(form.base_fields) == kinds["public"] | kinds["content"], form.__name__
+
+
+def public_register(client: Client, query: dict) -> list[str]:
+    """The diarienummer the public diarium (e-diarium) lists for ``query``."""
+    response = client.get("/arenden/diarium/", query)
+    assert response.status_code == 200
+    return sorted(c.number for c in response.context["page"].object_list)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rule_21_the_public_diarium_filters_by_a_hidden_word_as_by_none(diarium, role):
+    client = client_for(role)
+    secret = diarium["secret"]
+    for word in ("Hemligsson", "Ingrid"):
+        found = public_register(client, {"q": word})
+        if role in WITH_ACCESS:
+            assert secret.number in found, word
+        else:
+            assert found == public_register(client, {"q": "Ordsomingenhar"}) == [], word
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rule_21_the_public_diarium_finds_the_masked_entry_by_its_public_fields(diarium, role):
+    client = client_for(role)
+    secret = diarium["secret"]
+    opened = secret.opened_on.isoformat()
+    for query in (
+        {"number": secret.number},
+        {"organ": secret.register.organ_id},
+        {"registered_from": opened, "registered_to": opened},
+    ):
+        response = client.get("/arenden/diarium/", query)
+        assert secret.number in public_register(client, query), query
+        body = response.content.decode()
+        assert ("Hemligsson" in body) == (role in WITH_ACCESS), query
 
 
 def _user(role: str):
