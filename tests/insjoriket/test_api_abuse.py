@@ -2,14 +2,17 @@
 nested deeper than 64 levels or larger than DATA_UPLOAD_MAX_MEMORY_SIZE is the JSON 400; PUT,
 PATCH and DELETE are the JSON 405 with ``Allow`` even for a logged-in browser without a CSRF
 token (and the cookie still authenticates no write); a database that is away is the JSON 503
-with ``Retry-After``."""
+with ``Retry-After``, and a worker whose connection a database restart killed answers one 503
+and then reconnects."""
 
 import json
 import socket
 
+import psycopg
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from cases.api import issue_token
 from cases.models import Case
@@ -164,3 +167,52 @@ def test_with_the_database_away_a_page_answers_the_projects_503_page(database_aw
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "Registret är tillfälligt otillgängligt" in response.content.decode()
+
+
+def _terminate_backend_of(conn) -> None:
+    """What a database restart does to a running worker: the server process behind its
+    persistent connection is terminated (from a second, owner's connection — the real server,
+    no mock)."""
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    params = conn.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def _wsgi_get(path: str) -> tuple[int, dict]:
+    """A GET through Django's WSGI handler as gunicorn calls it — with the request signals that
+    close unusable or old connections, which the test client switches off."""
+    environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET")
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started["status"] = int(status.split()[0])
+        started["headers"] = dict(headers)
+
+    response = WSGIHandler()(environ, start_response)
+    b"".join(response)
+    response.close()  # sends request_finished, as a WSGI server does
+    return started["status"], started["headers"]
+
+
+@pytest.mark.parametrize("path", ["/anslagstavla/", "/api/v1/registers/"])
+def test_a_database_restart_is_at_most_one_503_then_the_worker_reconnects(transactional_db, path):
+    """The fault suite's restart (issue 17): the persistent connection a worker holds
+    (CONN_MAX_AGE) dies under it, as in a database restart. The request that finds it dead
+    answers 200 (the health check reconnected) or the project's 503 with Retry-After, and the
+    next one answers 200 — the worker needs no restart."""
+    assert _wsgi_get(path)[0] == 200
+    assert connection.connection is not None  # kept open between requests
+    _terminate_backend_of(connection)
+
+    dead_status, dead_headers = _wsgi_get(path)
+    again_status, _headers = _wsgi_get(path)
+
+    assert dead_status in (200, 503)
+    if dead_status == 503:
+        assert dead_headers["Retry-After"] == "30"
+    assert again_status == 200
