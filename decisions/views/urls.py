@@ -89,6 +89,7 @@ history_patterns = [
     path("beslut/<int:decision_id>/", history.decision_detail, name="decision-detail"),
     path("uppdrag/", tasks.task_list, name="task-list"),
     path("uppdrag/rapport/", tasks.task_report, name="task-report"),
+    path("uppdrag/rapport.pdf", tasks.task_report_pdf, name="task-report-pdf"),
 ]
 
 public_patterns = [

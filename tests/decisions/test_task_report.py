@@ -3,6 +3,7 @@ status at the year's end and the age of what is still to do, as a page with a ch
 numbers as tables, and in the API — each reader counting only the uppdrag they may see."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -10,10 +11,12 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
 
 from decisions.models import DecisionLink, DecisionTask, Meeting
 from decisions.tasks import report, rules
 from decisions.tasks.services import add_task, report_task
+from tests.decisions.test_pdfa import pdfa_2b_problems
 from tests.factories import SECRET, make_case, make_decision, make_meeting, make_organ
 
 D = dt.date
@@ -151,3 +154,29 @@ def test_side_channel_an_organ_with_only_secret_uppdrag_answers_as_one_with_none
     registrator = Client()
     registrator.force_login(make_user("registrator"))
     assert "Socialnämnden" in registrator.get("/uppdrag/rapport/").content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_report_as_pdfa_holds_the_chart_and_what_the_reader_may_see(world, make_user):
+    """The revisorer's file (issue 19 item 3): PDF/A-2b, tagged, the chart drawn as vectors
+    (its labels are text in the PDF) and the same counts and masking as the page."""
+    url = f"/uppdrag/rapport.pdf?organ={world['organ'].pk}&year=2025"
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 200 and anonymous["Content-Type"] == "application/pdf"
+    assert "uppfoljning-uppdrag-ks-2025.pdf" in anonymous["Content-Disposition"]
+    assert pdfa_2b_problems(anonymous.content) == []
+    text = " ".join(_pdf_text(anonymous.content).split())
+    assert "3 uppdrag, varav 1 försenade." in text
+    assert "Uppdrag per status" in text and "genomfört" in text
+    assert "Hemligt uppdrag" not in text
+    registrator = Client()
+    registrator.force_login(make_user("registrator"))
+    full = " ".join(_pdf_text(registrator.get(url).content).split())
+    assert "4 uppdrag, varav 2 försenade." in full and "Hemligt uppdrag" in full
+    # Without a valid organ and year: the page with its message, not a PDF.
+    bad = Client().get("/uppdrag/rapport.pdf?organ=999999&year=2025")
+    assert bad.status_code == 400 and "Välj ett organ i listan." in bad.content.decode()
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)

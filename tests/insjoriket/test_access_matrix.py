@@ -121,6 +121,7 @@ EXPECTED: dict[str, dict] = {
     # Beslutsuppföljning: open to all; each reader sees the uppdrag of §§ they may read.
     "history:task-list": OPEN,
     "history:task-report": OPEN,
+    "history:task-report-pdf": OPEN,
     # PDFs (decisions/urls.py)
     # A justerad § of a public case is a public record: visitors get the extract too,
     # certified by the register; a secret case's § and an ojusterad § are not found for them.
