@@ -1,0 +1,266 @@
+"""Digital justering (issue 13 item 1; rule 37): the secretary sends the protocol to
+justering, the ordförande and the justerare approve it with a second factor (TOTP), or on
+paper as the secretary records, and the last approval makes it justerat through
+``approve_minutes``. Rule 37: a comment is not an approval, and a withdrawal voids every
+approval."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from decisions import rules as date_rules
+from decisions.meetings import justering, services
+from decisions.meetings.services import Attendee
+from decisions.meetings.signing import TotpMethod
+from decisions.models import Approval, JusteringRound, Meeting
+from insjoriket.history import save_recorded
+from tests.factories import make_organ, make_person
+
+pytestmark = pytest.mark.django_db
+
+KEYS = {
+    "ordf": "3132333435363738393031323334353637383930",
+    "just1": "0102030405060708090a0b0c0d0e0f1011121314",
+    "just2": "a1a2a3a4a5a6a7a8a9aab1b2b3b4b5b6b7b8b9ba",
+    "other": "ffeeddccbbaa99887766554433221100ffeeddcc",
+}
+
+
+def code_for(name: str) -> str:
+    return f"{TOTP(bytes.fromhex(KEYS[name])).token():06d}"
+
+
+def signer(name: str, person_name: str):
+    user = get_user_model().objects.create_user(username=name, password="hemligt-lösenord-1")
+    TOTPDevice.objects.create(user=user, name="app", key=KEYS[name], confirmed=True)
+    return make_person(name=person_name, user=user), user
+
+
+@pytest.fixture
+def people():
+    return {
+        "ordf": signer("ordf", "Olle Ordförande"),
+        "just1": signer("just1", "Jenny Justerare"),
+        "just2": signer("just2", "Jonas Justerare"),
+        "other": signer("other", "Annan Ledamot"),
+    }
+
+
+@pytest.fixture
+def meeting(people):
+    held_on = date_rules.today() - dt.timedelta(days=3)
+    meeting = services.plan_meeting(
+        organ=make_organ(name="Socialnämnden", code="SN"), held_on=held_on, place="Rådhuset"
+    )
+    services.set_attendance(
+        meeting=meeting, attendees=[Attendee(person=p) for p, _user in people.values()]
+    )
+    meeting.chair = people["ordf"][0]
+    save_recorded(meeting, reason="test: ordförande")
+    services.add_decision(meeting=meeting, title="Riktlinjer", decision_text="Riktlinjerna antas.")
+    return meeting
+
+
+@pytest.fixture
+def sent(meeting, people):
+    return justering.send_to_justering(
+        meeting=meeting,
+        approvers=[people["just1"][0], people["just2"][0]],
+        place="Kommunhuset",
+    )
+
+
+def approve(justering_round, people, name, *, code=None):
+    person, user = people[name]
+    verified = TotpMethod().verify(user, {"code": code or code_for(name)})
+    return justering.approve(round=justering_round, person=person, user=user, otp_verified=verified)
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+def test_sending_creates_a_round_with_the_chair_and_each_justerare_waiting(sent, people):
+    approvals = list(sent.approvals.all())
+
+    assert sent.is_open
+    assert [(a.person, a.role) for a in approvals] == [
+        (people["ordf"][0], Approval.Role.CHAIR),
+        (people["just1"][0], Approval.Role.APPROVER),
+        (people["just2"][0], Approval.Role.APPROVER),
+    ]
+    assert not any(a.is_approved for a in approvals)
+
+
+def test_rule_37_justerat_when_the_chair_and_every_justerare_have_approved(sent, people, meeting):
+    first = approve(sent, people, "just1")
+    second = approve(sent, people, "ordf")
+    meeting.refresh_from_db()
+    assert not first.completed and not second.completed
+    assert not meeting.is_approved
+
+    last = approve(sent, people, "just2")
+
+    meeting.refresh_from_db()
+    sent.refresh_from_db()
+    assert last.completed
+    assert meeting.approved_on == date_rules.today()
+    assert meeting.approval_place == "Kommunhuset"
+    assert set(meeting.approvers.all()) == {people["just1"][0], people["just2"][0]}
+    assert sent.status == JusteringRound.Status.COMPLETED
+    assert meeting.history.first().history_change_reason == "Protokollet justerat"
+
+
+def test_rule_37_a_wrong_code_is_refused(sent, people):
+    with pytest.raises(ValidationError, match="engångskod"):
+        approve(sent, people, "just1", code="000000" if code_for("just1") != "000000" else "1")
+
+    assert not sent.approvals.get(person=people["just1"][0]).is_approved
+
+
+def test_rule_37_another_user_cannot_approve_for_a_signer(sent, people):
+    person, _user = people["just1"]
+    _other_person, other_user = people["other"]
+
+    with pytest.raises(ValidationError, match="ditt eget namn"):
+        justering.approve(round=sent, person=person, user=other_user, otp_verified=True)
+
+
+def test_rule_37_someone_who_is_not_a_signer_cannot_approve(sent, people):
+    person, user = people["other"]
+
+    with pytest.raises(ValidationError, match="ska inte justera"):
+        justering.approve(round=sent, person=person, user=user, otp_verified=True)
+
+
+def test_rule_37_a_comment_does_not_justera(sent, people, meeting):
+    approve(sent, people, "ordf")
+    approve(sent, people, "just1")
+    person, user = people["just2"]
+
+    justering.comment(round=sent, person=person, text="§ 1: fel datum i texten.", user=user)
+
+    meeting.refresh_from_db()
+    approval = sent.approvals.get(person=person)
+    assert approval.comment == "§ 1: fel datum i texten." and not approval.is_approved
+    assert not meeting.is_approved
+    assert JusteringRound.objects.get(pk=sent.pk).is_open
+
+
+def test_rule_37_the_paragraphs_cannot_be_changed_while_on_justering(sent, meeting):
+    decision = meeting.decisions.get()
+
+    with pytest.raises(ValidationError, match="skickat på justering"):
+        services.update_decision_texts(decision=decision, decision_text="Ändrat.")
+    with pytest.raises(ValidationError, match="skickat på justering"):
+        services.add_decision(meeting=meeting, title="Ny", decision_text="Ny.")
+    with pytest.raises(ValidationError, match="skickat på justering"):
+        services.set_attendance(meeting=meeting, attendees=[])
+
+
+def test_rule_37_withdrawal_voids_the_approvals_and_the_protocol_can_be_changed(
+    sent, people, meeting
+):
+    approve(sent, people, "ordf")
+    approve(sent, people, "just1")
+
+    justering.withdraw(round=sent, user=None, reason="Fel i § 1.")
+    decision = services.update_decision_texts(
+        decision=meeting.decisions.get(), decision_text="Riktlinjerna antas med ändringen."
+    )
+    again = justering.send_to_justering(
+        meeting=meeting, approvers=[people["just1"][0]], place="Kommunhuset"
+    )
+
+    sent.refresh_from_db()
+    assert sent.status == JusteringRound.Status.WITHDRAWN
+    assert sent.withdrawal_reason == "Fel i § 1."
+    assert decision.decision_text == "Riktlinjerna antas med ändringen."
+    assert not any(a.is_approved for a in again.approvals.all())
+    with pytest.raises(ValidationError, match="inte \\(längre\\) skickat"):
+        approve(sent, people, "just2")
+
+
+def test_rule_37_a_withdrawal_needs_a_reason(sent):
+    with pytest.raises(ValidationError, match="skälet"):
+        justering.withdraw(round=sent, user=None, reason="  ")
+
+
+def test_rule_37_sending_is_refused_twice_when_justerat_and_for_a_justerare_not_serving(
+    sent, meeting, people
+):
+    with pytest.raises(ValidationError, match="redan skickat"):
+        justering.send_to_justering(meeting=meeting, approvers=[people["just1"][0]])
+    stranger = make_person(name="Inte Närvarande")
+    justering.withdraw(round=sent, user=None, reason="Byter justerare.")
+    with pytest.raises(ValidationError, match="inte \\(längre\\) antecknad som tjänstgörande"):
+        justering.send_to_justering(meeting=meeting, approvers=[stranger])
+
+
+def test_rule_37_sending_an_incomplete_protocol_is_refused_with_the_justering_check(
+    meeting, people
+):
+    services.add_decision(meeting=meeting, title="Utan text")
+
+    with pytest.raises(ValidationError, match="kan inte justeras: .*saknar beslutstext"):
+        justering.send_to_justering(meeting=meeting, approvers=[people["just1"][0]])
+
+
+def test_rule_37_the_direct_justering_is_refused_while_on_justering(sent, meeting, people):
+    with pytest.raises(ValidationError, match="skickat på justering"):
+        services.approve_minutes(
+            meeting=meeting, approved_on=date_rules.today(), approvers=[people["just1"][0]]
+        )
+
+
+def test_rule_37_paper_justering_is_dated_by_the_last_signature(sent, meeting, people):
+    held_on = meeting.held_on
+    justering.record_paper_signature(
+        round=sent, person=people["ordf"][0], signed_on=held_on + dt.timedelta(days=2), user=None
+    )
+    approve(sent, people, "just1")
+    last = justering.record_paper_signature(
+        round=sent, person=people["just2"][0], signed_on=held_on + dt.timedelta(days=1), user=None
+    )
+
+    meeting.refresh_from_db()
+    assert last.completed
+    assert meeting.approved_on == date_rules.today()  # the digital approval was today
+    assert sent.approvals.get(person=people["ordf"][0]).method == Approval.Method.PAPER
+
+
+def test_rule_37_paper_justering_alone_is_dated_by_the_latest_signed_on(sent, meeting, people):
+    day = meeting.held_on + dt.timedelta(days=1)
+    for i, name in enumerate(("ordf", "just1", "just2")):
+        justering.record_paper_signature(
+            round=sent, person=people[name][0], signed_on=day + dt.timedelta(days=i), user=None
+        )
+
+    meeting.refresh_from_db()
+    assert meeting.approved_on == day + dt.timedelta(days=2)
+
+
+def test_rule_37_a_paper_date_before_the_meeting_is_refused(sent, meeting, people):
+    with pytest.raises(ValidationError, match="före sammanträdesdatumet"):
+        justering.record_paper_signature(
+            round=sent,
+            person=people["ordf"][0],
+            signed_on=meeting.held_on - dt.timedelta(days=1),
+            user=None,
+        )
+
+
+def test_rule_37_a_refusal_by_approve_minutes_undoes_the_last_approval(sent, meeting, people):
+    approve(sent, people, "ordf")
+    approve(sent, people, "just1")
+    # Närvaro cannot change while on justering; the owner's fix-up simulates a stale state.
+    Meeting.objects.get(pk=meeting.pk).attendances.filter(person=people["just2"][0]).delete()
+
+    with pytest.raises(ValidationError, match="tjänstgörande"):
+        approve(sent, people, "just2")
+
+    assert not sent.approvals.get(person=people["just2"][0]).is_approved
+    assert JusteringRound.objects.get(pk=sent.pk).is_open
