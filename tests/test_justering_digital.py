@@ -264,3 +264,45 @@ def test_rule_37_a_refusal_by_approve_minutes_undoes_the_last_approval(sent, mee
 
     assert not sent.approvals.get(person=people["just2"][0]).is_approved
     assert JusteringRound.objects.get(pk=sent.pk).is_open
+
+
+# --- demo users ------------------------------------------------------------------------------
+
+
+def test_the_demo_signers_are_the_chair_and_a_justerare_of_a_meeting_not_yet_justerat(db):
+    import io
+
+    from django.core.management import call_command
+
+    chair, member = make_person(name="Siv Stol"), make_person(name="Bo Bänk")
+    meeting = services.plan_meeting(
+        organ=make_organ(name="Kultur", code="KN"), held_on=date_rules.today()
+    )
+    services.set_attendance(
+        meeting=meeting, attendees=[Attendee(person=chair), Attendee(person=member)]
+    )
+    meeting.chair = chair
+    save_recorded(meeting, reason="test: ordförande")
+    out = io.StringIO()
+
+    call_command("create_demo_users", stdout=out)
+    call_command("create_demo_users", stdout=out)
+
+    chair.refresh_from_db()
+    member.refresh_from_db()
+    assert chair.user.username == "ordforande"
+    assert member.user.username == "justerare"
+    device = TOTPDevice.objects.get(user=member.user)
+    assert device.verify_token(code_for("just1"))  # the demo secret, printed
+    assert "ENDAST DEMO" in out.getvalue() and "otpauth://" in out.getvalue()
+
+
+def test_without_a_meeting_the_demo_signers_get_demo_persons(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("create_demo_users", stdout=io.StringIO())
+
+    assert get_user_model().objects.get(username="ordforande").person.key == "demo-ordforande"
+    assert TOTPDevice.objects.filter(user__username="justerare", confirmed=True).exists()
