@@ -306,3 +306,191 @@ def test_without_a_meeting_the_demo_signers_get_demo_persons(db):
 
     assert get_user_model().objects.get(username="ordforande").person.key == "demo-ordforande"
     assert TOTPDevice.objects.filter(user__username="justerare", confirmed=True).exists()
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secretary(client, make_user):
+    client.force_login(make_user("sekreterare"))
+    return client
+
+
+def signer_client(people, name):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people[name][1])
+    return client
+
+
+def send_url(meeting):
+    from django.urls import reverse
+
+    return reverse("secretary:meeting-send-to-justering", args=[meeting.pk])
+
+
+def test_rule_37_the_secretary_sends_the_protocol_to_justering_with_a_confirmation(
+    secretary, meeting, people
+):
+    from django.urls import reverse
+
+    approvers = [people["just1"][0].pk, people["just2"][0].pk]
+    refused = secretary.post(send_url(meeting), {"approvers": approvers, "place": "Kommunhuset"})
+    sent = secretary.post(
+        send_url(meeting), {"approvers": approvers, "place": "Kommunhuset", "confirm": "on"}
+    )
+    page = secretary.get(reverse("secretary:meeting-detail", args=[meeting.pk])).content.decode()
+
+    assert refused.status_code == 400
+    assert "Bekräfta att protokollet är klart" in refused.content.decode()
+    assert 'value="Kommunhuset"' in refused.content.decode()  # kept what was typed
+    assert sent.status_code == 302
+    assert JusteringRound.objects.open().get(meeting=meeting).place == "Kommunhuset"
+    assert page.count("väntar") == 3
+    assert "Dra tillbaka från justering" in page and "Registrera pappersjustering" in page
+    assert "Lägg till paragraf" not in page
+
+
+def test_rule_37_the_signers_approve_with_a_code_and_the_protocol_becomes_justerat(
+    secretary, meeting, people, settings
+):
+    from django.urls import reverse
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    secretary.post(
+        send_url(meeting),
+        {"approvers": [people["just1"][0].pk, people["just2"][0].pk], "confirm": "on"},
+    )
+    just1 = signer_client(people, "just1")
+    listing = just1.get(reverse("secretary:justering-list")).content.decode()
+    page = just1.get(reverse("secretary:justering-detail", args=[meeting.pk]))
+    approve_url = reverse("secretary:justering-approve", args=[meeting.pk])
+    wrong = "000000" if code_for("just1") != "000000" else "111111"
+
+    bad = just1.post(approve_url, {"code": wrong})
+    malformed = just1.post(approve_url, {"code": "12ab"})
+    responses = [
+        signer_client(people, name).post(approve_url, {"code": code_for(name)})
+        for name in ("just1", "ordf", "just2")
+    ]
+
+    assert "Socialnämnden" in listing and "väntar på dig" in listing
+    assert page.status_code == 200
+    assert reverse("decisions:protocol-pdf", args=[meeting.pk]) in page.content.decode()
+    assert "Riktlinjerna antas." in page.content.decode()
+    assert bad.status_code == 400 and justering.SECOND_FACTOR_REQUIRED in bad.content.decode()
+    assert f'value="{wrong}"' in bad.content.decode()
+    assert malformed.status_code == 400 and "sex siffror" in malformed.content.decode()
+    assert [r.status_code for r in responses] == [302, 302, 302]
+    meeting.refresh_from_db()
+    assert meeting.approved_on == date_rules.today()
+    assert set(meeting.approvers.all()) == {people["just1"][0], people["just2"][0]}
+
+
+def test_rule_37_another_user_cannot_open_or_approve_a_signers_round(secretary, meeting, people):
+    from django.urls import reverse
+
+    secretary.post(send_url(meeting), {"approvers": [people["just1"][0].pk], "confirm": "on"})
+    other = signer_client(people, "other")
+
+    page = other.get(reverse("secretary:justering-detail", args=[meeting.pk]))
+    post = other.post(
+        reverse("secretary:justering-approve", args=[meeting.pk]), {"code": code_for("other")}
+    )
+
+    assert page.status_code == 403 and post.status_code == 403
+    assert not Approval.objects.filter(signed_on__isnull=False).exists()
+
+
+def test_rule_37_a_comment_on_the_page_shows_as_kommenterat_and_does_not_justera(
+    secretary, meeting, people
+):
+    from django.urls import reverse
+
+    secretary.post(send_url(meeting), {"approvers": [people["just1"][0].pk], "confirm": "on"})
+    just1 = signer_client(people, "just1")
+
+    empty = just1.post(reverse("secretary:justering-comment", args=[meeting.pk]), {"comment": ""})
+    done = just1.post(
+        reverse("secretary:justering-comment", args=[meeting.pk]), {"comment": "Stavfel i § 1."}
+    )
+    page = secretary.get(reverse("secretary:meeting-detail", args=[meeting.pk])).content.decode()
+
+    assert empty.status_code == 400 and "Skriv en kommentar." in empty.content.decode()
+    assert done.status_code == 302
+    assert "kommenterat" in page and "Stavfel i § 1." in page
+    meeting.refresh_from_db()
+    assert not meeting.is_approved
+
+
+def test_rule_37_editing_is_refused_while_open_and_allowed_after_withdrawal(
+    secretary, meeting, people
+):
+    from django.urls import reverse
+
+    secretary.post(send_url(meeting), {"approvers": [people["just1"][0].pk], "confirm": "on"})
+    decision = meeting.decisions.get()
+    texts_url = reverse("secretary:decision-texts", args=[decision.pk])
+    texts = {"title": "Riktlinjer", "decision_text": "Ändrat."}
+    withdraw_url = reverse("secretary:meeting-withdraw-justering", args=[meeting.pk])
+
+    while_open = secretary.post(texts_url, texts)
+    no_reason = secretary.post(withdraw_url, {"reason": " "})
+    withdrawn = secretary.post(withdraw_url, {"reason": "Texten i § 1 ändras."})
+    after = secretary.post(texts_url, texts)
+
+    assert while_open.status_code == 400
+    assert services.PROTOCOL_ON_JUSTERING in while_open.content.decode()
+    assert no_reason.status_code == 400 and "Ange skälet" in no_reason.content.decode()
+    assert withdrawn.status_code == 302 and after.status_code == 302
+    decision.refresh_from_db()
+    assert decision.decision_text == "Ändrat."
+    page = secretary.get(reverse("secretary:meeting-detail", args=[meeting.pk])).content.decode()
+    assert "Skicka på justering" in page and "Lägg till paragraf" in page
+
+
+def test_rule_37_paper_justering_on_the_page_dates_the_protocol_by_the_last_signature(
+    secretary, meeting, people
+):
+    from django.urls import reverse
+
+    secretary.post(send_url(meeting), {"approvers": [people["just1"][0].pk], "confirm": "on"})
+    round_ = JusteringRound.objects.open().get(meeting=meeting)
+    chair, just1 = (round_.approvals.get(person=people[n][0]) for n in ("ordf", "just1"))
+    url = reverse("secretary:meeting-paper-justering", args=[meeting.pk])
+    day1, day2 = meeting.held_on + dt.timedelta(days=1), meeting.held_on + dt.timedelta(days=2)
+
+    nothing = secretary.post(url, {})
+    early = secretary.post(url, {f"signed_on_{chair.pk}": "2000-01-01"})
+    first = secretary.post(url, {f"signed_on_{chair.pk}": day2.isoformat()})
+    last = secretary.post(url, {f"signed_on_{just1.pk}": day1.isoformat()})
+
+    assert nothing.status_code == 400 and "minst en" in nothing.content.decode()
+    assert early.status_code == 400 and "före sammanträdesdatumet" in early.content.decode()
+    assert 'value="2000-01-01"' in early.content.decode()
+    assert first.status_code == 302 and last.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.approved_on == day2
+
+
+def test_rule_37_the_round_page_warns_after_the_justering_deadline(secretary, people):
+    from django.urls import reverse
+
+    held_on = date_rules.today() - dt.timedelta(days=20)
+    meeting = services.plan_meeting(organ=make_organ(name="Tekniska", code="TN"), held_on=held_on)
+    services.set_attendance(
+        meeting=meeting, attendees=[Attendee(person=p) for p, _user in people.values()]
+    )
+    meeting.chair = people["ordf"][0]
+    save_recorded(meeting, reason="test: ordförande")
+    services.add_decision(meeting=meeting, title="Taxa", decision_text="Taxan antas.")
+    secretary.post(send_url(meeting), {"approvers": [people["just1"][0].pk], "confirm": "on"})
+
+    page = signer_client(people, "just1").get(
+        reverse("secretary:justering-detail", args=[meeting.pk])
+    )
+
+    deadline = date_rules.justering_deadline(held_on=held_on).isoformat()
+    assert f"Sista dag för justering var {deadline}" in page.content.decode()

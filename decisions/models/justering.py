@@ -31,10 +31,13 @@ class JusteringRoundQuerySet(models.QuerySet):
             return self.none()
         return self.filter(approvals__person__user=user).distinct()
 
-    def for_signer_list(self) -> "JusteringRoundQuerySet":
-        """The page "Mina protokoll att justera": the meeting and its organ, the approvals
-        with their persons."""
-        return self.select_related("meeting", "meeting__organ").prefetch_related(
+    def with_approvals(self) -> "JusteringRoundQuerySet":
+        """What the justering pages show of a round ("Mina protokoll att justera", the round
+        page, the status on the meeting page): the meeting, its organ and ordförande, who sent
+        it, and the approvals with their persons; constant queries."""
+        return self.select_related(
+            "meeting", "meeting__organ", "meeting__chair", "sent_by"
+        ).prefetch_related(
             models.Prefetch("approvals", queryset=Approval.objects.select_related("person"))
         )
 
@@ -112,6 +115,12 @@ class JusteringRound(models.Model):
         """Waiting for approvals (``JusteringRoundQuerySet.open``)."""
         return self.status == self.Status.OPEN
 
+    def approval_of(self, user) -> "Approval | None":
+        """The approval of the signer whose login is ``user``, from the loaded approvals."""
+        if not (user and user.is_authenticated):
+            return None
+        return next((a for a in self.approvals.all() if a.person.user_id == user.pk), None)
+
 
 class Approval(models.Model):
     """The ordförande's or one justerare's part of a justering round (GLOSSARY ``Approval``):
@@ -177,3 +186,10 @@ class Approval(models.Model):
     def is_approved(self) -> bool:
         """Whether this signer has approved the protocol (digitally or on paper)."""
         return self.signed_on is not None
+
+    @property
+    def state(self) -> str:
+        """ "signed", "commented" or "waiting", for the status column of the pages."""
+        if self.is_approved:
+            return "signed"
+        return "commented" if self.comment else "waiting"
