@@ -494,3 +494,37 @@ def test_rule_37_the_round_page_warns_after_the_justering_deadline(secretary, pe
 
     deadline = date_rules.justering_deadline(held_on=held_on).isoformat()
     assert f"Sista dag för justering var {deadline}" in page.content.decode()
+
+
+def test_my_protocols_to_justera_is_one_set_of_queries_for_one_round_and_for_several(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    def new_round(n):
+        meeting = services.plan_meeting(
+            organ=make_organ(name=f"Nämnd {n}", code=f"N{n}"), held_on=date_rules.today()
+        )
+        services.set_attendance(
+            meeting=meeting, attendees=[Attendee(person=p) for p, _user in people.values()]
+        )
+        meeting.chair = people["ordf"][0]
+        save_recorded(meeting, reason="test: ordförande")
+        services.add_decision(meeting=meeting, title="Taxa", decision_text="Taxan antas.")
+        justering.send_to_justering(meeting=meeting, approvers=[people["just1"][0]])
+
+    client = signer_client(people, "just1")
+    url = reverse("secretary:justering-list")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    new_round(1)
+    one = count()
+    for n in range(2, 6):
+        new_round(n)
+    several = count()
+
+    assert one == several
