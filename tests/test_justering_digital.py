@@ -436,11 +436,14 @@ def test_rule_37_editing_is_refused_while_open_and_allowed_after_withdrawal(
     texts = {"title": "Riktlinjer", "decision_text": "Ändrat."}
     withdraw_url = reverse("secretary:meeting-withdraw-justering", args=[meeting.pk])
 
+    page_while_open = secretary.get(reverse("secretary:decision-detail", args=[decision.pk]))
     while_open = secretary.post(texts_url, texts)
     no_reason = secretary.post(withdraw_url, {"reason": " "})
     withdrawn = secretary.post(withdraw_url, {"reason": "Texten i § 1 ändras."})
     after = secretary.post(texts_url, texts)
 
+    assert services.PROTOCOL_ON_JUSTERING in page_while_open.content.decode()
+    assert "Spara paragrafen" not in page_while_open.content.decode()
     assert while_open.status_code == 400
     assert services.PROTOCOL_ON_JUSTERING in while_open.content.decode()
     assert no_reason.status_code == 400 and "Ange skälet" in no_reason.content.decode()

@@ -416,12 +416,19 @@ def meeting_approve(request, meeting_id: int):
 
 def _decision_context(request, decision: Decision, **extra) -> dict:
     approved = decision.is_justerad
+    # On justering (rule 37) the § is read-only too, until the protocol is withdrawn.
+    on_justering = (
+        not approved
+        and JusteringRound.objects.open().filter(meeting_id=decision.meeting_id).exists()
+    )
     participants = list(decision.participations.all())
     people = _participant_people(decision)
     context = {
         "decision": decision,
         "meeting": decision.meeting,
         "approved": approved,
+        "on_justering": on_justering,
+        "read_only": approved or on_justering,
         "participants": participants,
         "motions": list(decision.motions.all()),
         "votes": list(decision.votes.all()),
@@ -449,7 +456,7 @@ def _decision_context(request, decision: Decision, **extra) -> dict:
                     initial={"recipients": decision.sent_to, "sent_on": date_rules.today()}
                 ),
             )
-    else:
+    elif not on_justering:
         context.setdefault("texts_form", forms.DecisionTextsForm(instance=decision))
         context.setdefault("motion_form", forms.MotionForm(people=people))
         context.setdefault("reservation_form", forms.ReservationForm(people=people))
