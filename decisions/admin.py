@@ -30,6 +30,7 @@ from decisions.meetings.services import (
 from decisions.models import (
     JUSTERAT_MESSAGE,
     Appeal,
+    Approval,
     Attendance,
     Ballot,
     Correction,
@@ -37,6 +38,7 @@ from decisions.models import (
     DecisionLink,
     DecisionTask,
     ExtractIssue,
+    JusteringRound,
     Meeting,
     Motion,
     Participation,
@@ -693,3 +695,63 @@ class TaskReportAdmin(NoRevertOfRecords, SimpleHistoryAdmin):
     list_display = ["task", "reported_on", "status"]
     list_select_related = ["task__decision__organ"]
     raw_id_fields = ["task", "document"]
+
+
+# --- digital justering (rule 37): read only; the writes go through decisions.meetings.justering
+
+
+class ReadOnlyAdmin:
+    """A round and its approvals are written only by the justering services (who signed, with
+    which second factor, when): the admin shows them and their history, nothing more."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ApprovalInline(ReadOnlyAdmin, admin.TabularInline):
+    model = Approval
+    extra = 0
+    fields = ["person", "role", "method", "signed_on", "approved_at", "comment", "recorded_by"]
+    readonly_fields = fields
+
+
+@admin.register(JusteringRound)
+class JusteringRoundAdmin(ReadOnlyAdmin, NoRevertOfRecords, SimpleHistoryAdmin):
+    list_display = ["meeting", "status", "sent_at", "withdrawn_at"]
+    list_filter = ["status"]
+    list_select_related = ["meeting", "meeting__organ"]
+    readonly_fields = [
+        "meeting",
+        "sent_at",
+        "sent_by",
+        "place",
+        "status",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawal_reason",
+    ]
+    inlines = [ApprovalInline]
+
+
+@admin.register(Approval)
+class ApprovalAdmin(ReadOnlyAdmin, NoRevertOfRecords, SimpleHistoryAdmin):
+    list_display = ["person", "role", "round", "method", "signed_on"]
+    list_filter = ["role", "method"]
+    list_select_related = ["person", "round", "round__meeting", "round__meeting__organ"]
+    readonly_fields = [
+        "round",
+        "person",
+        "role",
+        "method",
+        "approved_at",
+        "signed_on",
+        "comment",
+        "commented_at",
+        "recorded_by",
+    ]

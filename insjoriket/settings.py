@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    # The second factor of a digital justering (decisions.meetings.signing, docs/justering.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "insjoriket.axes_app.AxesConfig",
     "csp",
     "ninja",  # the API's interactive page from its bundled static files, not a CDN
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "insjoriket.middleware.AbsoluteSessionTimeoutMiddleware",
     "insjoriket.middleware.PrivatePagesMiddleware",

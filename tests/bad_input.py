@@ -30,9 +30,11 @@ from django.test import Client
 from cases.api import issue_token
 from cases.models import ApiToken, Case, Register
 from cases.services import close_case, register_case
+from decisions.meetings import justering
 from decisions.meetings import services as meetings
-from decisions.models import Decision, Meeting
+from decisions.models import Decision, JusteringRound, Meeting
 from insjoriket.access import setup_roles
+from insjoriket.history import save_recorded
 from members.models import Organ, Person
 
 PASSWORD = "hemligt-lösenord-1"
@@ -91,6 +93,11 @@ def build_world() -> World:
     w.users["admin"] = get_user_model().objects.create_superuser(
         username="bad-admin", password=PASSWORD
     )
+    # A justerare of a digital justering (rule 37): no role, a Person of their own in the
+    # round that ``on_justering`` builds.
+    w.users["justerare"] = get_user_model().objects.create_user(
+        username="bad-justerare", password=PASSWORD
+    )
     w.register = Register.objects.get(organisation__short_name="Alingsås", code="KS")
     w.case = register_case(register=w.register, title="Ärende för felaktig inmatning")
     w.other_case = Case.objects.get(number="2023.076 SN")
@@ -127,6 +134,33 @@ def build_world() -> World:
     w.revoked_token = issue_token(name="Gammal e-tjänst")
     ApiToken.objects.filter(name="Gammal e-tjänst").update(revoked=True)
     return w
+
+
+def on_justering(w: World) -> JusteringRound:
+    """A protocol on justering (rule 37) with the ordförande and one justerare, the user
+    "justerare". Built inside the test's savepoint when a case first asks (its url or data),
+    so that the world the other tables share is not changed."""
+    existing = JusteringRound.objects.open().filter(meeting__organ__code="JUSTU").first()
+    if existing is not None:
+        return existing
+    organ = Organ.objects.create(
+        organisation=w.register.organisation,
+        name="Justeringsutskottet",
+        code="JUSTU",
+        kind="working_committee",
+    )
+    signer = Person.objects.create(
+        key="bad-justerare", name="Justa Justerare", user=w.users["justerare"]
+    )
+    chair = w.participants[0]
+    meeting = meetings.plan_meeting(organ=organ, held_on=dt.date(2026, 10, 6))
+    meetings.set_attendance(
+        meeting=meeting, attendees=[meetings.Attendee(person=p) for p in (chair, signer)]
+    )
+    meeting.chair = chair
+    save_recorded(meeting, reason="Ordförande")
+    meetings.add_decision(meeting=meeting, title="Taxa", decision_text="Taxan antas.")
+    return justering.send_to_justering(meeting=meeting, approvers=[signer])
 
 
 def counts() -> dict[str, int]:

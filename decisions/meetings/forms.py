@@ -496,3 +496,114 @@ class ProtocolBatchForm(forms.Form):
                     ),
                 )
         return cleaned
+
+
+# --- digital justering (issue 13; rule 37) ----------------------------------------------------
+
+JUSTERING_NOT_CONFIRMED = _(
+    "Bekräfta att protokollet är klart att skickas på justering; paragraferna kan sedan inte "
+    "ändras förrän det dras tillbaka."
+)
+WITHDRAWAL_REASON_REQUIRED = _("Ange skälet till att protokollet dras tillbaka från justering.")
+PAPER_DATE_REQUIRED = _("Ange datum för minst en som har skrivit under protokollet.")
+CODE_FORMAT = _("Ange engångskoden med sex siffror.")
+COMMENT_REQUIRED = _("Skriv en kommentar.")
+
+
+class SendToJusteringForm(forms.Form):
+    """Skicka på justering: the justerare (among those who serve), the place, and a
+    confirmation — from now on the §§ cannot be changed until it is withdrawn."""
+
+    approvers = forms.ModelMultipleChoiceField(
+        label=_("Justerare"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": APPROVERS_REQUIRED},
+    )
+    place = forms.CharField(label=_("Plats för justeringen"), max_length=200, required=False)
+    confirm = forms.BooleanField(
+        label=_(
+            "Protokollet är klart. Jag förstår att paragraferna, närvaron och voteringarna inte "
+            "kan ändras medan det är skickat på justering."
+        ),
+        error_messages={"required": JUSTERING_NOT_CONFIRMED},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approvers"].queryset = people
+
+
+class WithdrawJusteringForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": WITHDRAWAL_REASON_REQUIRED},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(WITHDRAWAL_REASON_REQUIRED)
+        return reason
+
+
+class PaperJusteringForm(forms.Form):
+    """Registrera pappersjustering: the day each signer who has not yet approved signed the
+    printed protocol; at least one."""
+
+    def __init__(self, *args, approvals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.approvals = {}
+        for approval in approvals:
+            if approval.is_approved:
+                continue
+            name = f"signed_on_{approval.pk}"
+            self.approvals[name] = approval
+            self.fields[name] = DateField(
+                label=_("%(name)s (%(role)s) skrev under den")
+                % {"name": approval.person.name, "role": approval.get_role_display()},
+                widget=DATE_WIDGET,
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(name) for name in self.approvals):
+            raise ValidationError(PAPER_DATE_REQUIRED)
+        return data
+
+    def signatures(self):
+        """(approval, signed_on) for each date given."""
+        return [
+            (approval, self.cleaned_data[name])
+            for name, approval in self.approvals.items()
+            if self.cleaned_data.get(name)
+        ]
+
+
+class ApproveProtocolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Engångskod"),
+        help_text=_("Sex siffror från autentiseringsappen i din telefon."),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": CODE_FORMAT},
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise ValidationError(CODE_FORMAT)
+        return code
+
+
+class CommentProtocolForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("En kommentar är inget godkännande; sekreteraren ser den."),
+        error_messages={"required": COMMENT_REQUIRED},
+    )

@@ -27,6 +27,7 @@ from decisions.models import (
     Ballot,
     Correction,
     Decision,
+    JusteringRound,
     Meeting,
     Motion,
     Participation,
@@ -114,6 +115,9 @@ POSTING_LATE_WARNING = (
     "justeringen, KL 8 kap. 12 §)."
 )
 MINORITY_REFERRAL_NOTE = "minoritetsåterremiss"
+PROTOCOL_ON_JUSTERING = (
+    "Protokollet är skickat på justering. Dra tillbaka det från justering för att ändra."
+)
 JUSTERING_LATE_WARNING = (
     "Protokollet justeras {approved} men skulle ha justerats senast {deadline} (KL 5 kap. 69 §)."
 )
@@ -122,11 +126,28 @@ JUSTERING_LATE_WARNING = (
 def _refuse_if_approved(decision: Decision) -> None:
     if decision.is_justerad:
         raise ValidationError(DECISION_IS_APPROVED)
+    _refuse_if_on_justering(decision.meeting_id)
 
 
 def _refuse_if_meeting_approved(meeting: Meeting) -> None:
     if meeting.is_approved:
         raise ValidationError(PROTOCOL_IS_APPROVED)
+    _refuse_if_on_justering(meeting.pk)
+
+
+def _refuse_if_on_justering(meeting_id: int) -> None:
+    """While the protocol is on justering (an open ``JusteringRound``, rule 37) the signers
+    approve what they read: its §§, närvaro and votes stay as they are until it is withdrawn.
+    The last approval completes the round before ``approve_minutes`` runs."""
+    if JusteringRound.objects.open().filter(meeting_id=meeting_id).exists():
+        raise ValidationError(PROTOCOL_ON_JUSTERING)
+
+
+def approvers_not_serving(meeting: Meeting, approvers: Iterable[Person]) -> list[str]:
+    """Why each of ``approvers`` who does not serve at the meeting cannot justera it (rule
+    37), as ``approve_minutes`` checks it under its lock."""
+    serving = set(meeting.attendances.serving().values_list("person_id", flat=True))
+    return [APPROVER_NOT_SERVING.format(person=p) for p in approvers if p.pk not in serving]
 
 
 # --- planning -------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""The decisions app's models, in three modules by what they hold: ``meetings`` (sammanträden,
-§§ and what happened at them), ``links`` (what later happened to a §: links, appeals,
-rättelser) and ``publishing`` (stored extracts, protocol orders). Tables and app label are
+"""The decisions app's models, in modules by what they hold: ``meetings`` (sammanträden, §§
+and what happened at them), ``links`` (what later happened to a §: links, appeals,
+rättelser), ``justering`` (digital justering: rounds and approvals), ``publishing`` (stored
+extracts, protocol orders) and the rest named by their concept. Tables and app label are
 ``decisions``'s, as before the split."""
 
 from decisions.models.anslag import PostingCorrection
+from decisions.models.justering import Approval, JusteringRound
 from decisions.models.links import Appeal, Correction, DecisionLink
 from decisions.models.meetings import (
     Attendance,
@@ -50,6 +52,8 @@ __all__ = [
     "is_original_refusal",
     "PostingCorrection",
     "Appeal",
+    "Approval",
+    "JusteringRound",
     "Attendance",
     "Ballot",
     "Correction",

@@ -115,8 +115,8 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def for_meeting_page(self) -> "MeetingQuerySet":
-        """The meeting page: organ, närvaro with persons, justerare, and the §§ with their
-        ärende, counts of yrkanden and reservationer and what the justering check reads
+        """The meeting page: organ, ordförande, närvaro with persons, justerare, and the §§
+        with their ärende, counts of yrkanden and reservationer and what the justering check reads
         (``DecisionQuerySet.with_approval_checks``); constant queries."""
         decisions = (
             Decision.objects.with_approval_checks()
@@ -127,7 +127,7 @@ class MeetingQuerySet(models.QuerySet):
             )
             .order_by("number", "id")
         )
-        return self.select_related("organ", "organ__organisation").prefetch_related(
+        return self.select_related("organ", "organ__organisation", "chair").prefetch_related(
             models.Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
             "approvers",
             models.Prefetch("decisions", queryset=decisions),

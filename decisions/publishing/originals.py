@@ -21,7 +21,13 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from decisions.models import JusteringSnapshot, Meeting, ProtocolOriginal
+from decisions.models import (
+    Approval,
+    JusteringRound,
+    JusteringSnapshot,
+    Meeting,
+    ProtocolOriginal,
+)
 from decisions.publishing import pdf, seal
 from decisions.publishing.snapshot import apply_snapshot, snapshot_data
 from members.models import Person
@@ -38,7 +44,12 @@ def take_snapshot(meeting: Meeting) -> JusteringSnapshot:
     if existing is not None:
         return existing
     participants = Person.objects.filter(decisions_taken_part_in__meeting_id=meeting.pk).distinct()
-    data = snapshot_data(pdf.load_meeting(meeting.pk), participants=participants)
+    signed = Approval.objects.filter(
+        round__meeting_id=meeting.pk, round__status=JusteringRound.Status.COMPLETED
+    ).select_related("person")
+    data = snapshot_data(
+        pdf.load_meeting(meeting.pk), participants=participants, signed=list(signed)
+    )
     try:
         with transaction.atomic():
             return JusteringSnapshot.objects.create(meeting_id=meeting.pk, data=data)

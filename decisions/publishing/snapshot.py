@@ -34,8 +34,22 @@ def _decision_people(decision):
         yield r.person
 
 
-def _approvals(meeting) -> list[dict]:
-    """Who approved the protocol, in which role, when and how (the signature page)."""
+def _approvals(meeting, signed=()) -> list[dict]:
+    """Who approved the protocol, in which role, when and how (the signature page).
+    ``signed``: the approvals of its completed justering round (digital or on paper); without
+    one, the justering the secretary recorded."""
+    if signed:
+        return [
+            {
+                "person": a.person_id,
+                "role": "Ordförande" if a.role == "chair" else "Justerare",
+                "on": a.signed_on.isoformat() if a.signed_on else None,
+                "how": "på papper"
+                if a.method == "paper"
+                else f"digitalt, med engångskod ({a.approved_at:%Y-%m-%d %H:%M} UTC)",
+            }
+            for a in sorted(signed, key=lambda a: (a.role != "chair", a.pk))
+        ]
     when = meeting.approved_on.isoformat() if meeting.approved_on else None
     rows = []
     if meeting.chair_id:
@@ -47,9 +61,10 @@ def _approvals(meeting) -> list[dict]:
     return [row | {"how": how} for row in rows]
 
 
-def snapshot_data(meeting, participants=()) -> dict:
+def snapshot_data(meeting, participants=(), signed=()) -> dict:
     """The snapshot of a loaded meeting (``pdf.load_meeting``); ``participants``: the people
-    who took part in its §§ (the decision pages name them)."""
+    who took part in its §§ (the decision pages name them); ``signed``: the approvals of its
+    completed justering round, with their people."""
     organ = meeting.organ
     organisation = organ.organisation
     return {
@@ -58,9 +73,9 @@ def snapshot_data(meeting, participants=()) -> dict:
         "organisation": {"name": organisation.name, "short_name": organisation.short_name},
         "persons": {
             str(p.pk): {"name": p.name, "party": p.party}
-            for p in [*participants, *_people(meeting)]
+            for p in [*participants, *(a.person for a in signed), *_people(meeting)]
         },
-        "approvals": _approvals(meeting),
+        "approvals": _approvals(meeting, signed),
         "posted_on": meeting.posted_on.isoformat() if meeting.posted_on else None,
         "removed_on": meeting.removed_on.isoformat() if meeting.removed_on else None,
     }

@@ -27,6 +27,7 @@ from decisions.meetings import services
 from decisions.models import (
     Attendance,
     Decision,
+    JusteringRound,
     Meeting,
     is_anslag_refusal,
     is_justerat_refusal,
@@ -54,6 +55,7 @@ CORRECTION_ONLY_WHEN_APPROVED = (
     "ojusterad."
 )
 MINORITY_REFERRAL_DISABLED = services.MINORITY_REFERRAL_ONLY_ASSEMBLY
+NOT_ON_JUSTERING = "Protokollet är inte (längre) skickat på justering."
 
 
 def _user_name(user) -> str:
@@ -125,6 +127,20 @@ def _participant_people(decision: Decision):
 
 def _meeting_people(meeting: Meeting):
     return Person.objects.filter(attendances__in=meeting.attendances.serving()).order_by("name")
+
+
+def open_round_of(meeting_id: int) -> JusteringRound | None:
+    """The meeting's open justering round, with what the pages show (``with_approvals``)."""
+    return JusteringRound.objects.open().with_approvals().filter(meeting_id=meeting_id).first()
+
+
+def deadline_facts(meeting: Meeting) -> dict:
+    """Rule 1 and 37: the last day of justering (14 days after the meeting) and whether it
+    has passed."""
+    if not meeting.held_on:
+        return {}
+    deadline = date_rules.justering_deadline(held_on=meeting.held_on)
+    return {"justering_deadline": deadline, "justering_late": date_rules.today() > deadline}
 
 
 def _use_forms(request, context: dict, forms_with_errors: dict) -> None:
@@ -223,7 +239,15 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
             "correct_posting_form",
             forms.PostingCorrectionForm(initial={"posted_on": meeting.posted_on}),
         )
-    if not meeting.is_approved and meeting.year:
+    justering_round = None if meeting.is_approved else open_round_of(meeting.pk)
+    context["justering_round"] = justering_round
+    if justering_round is not None:
+        context.update(deadline_facts(meeting))
+        context.setdefault("withdraw_form", forms.WithdrawJusteringForm())
+        context.setdefault(
+            "paper_form", forms.PaperJusteringForm(approvals=justering_round.approvals.all())
+        )
+    if not meeting.is_approved and justering_round is None and meeting.year:
         context.setdefault(
             "add_form",
             forms.AddDecisionForm(
@@ -234,12 +258,23 @@ def _meeting_context(request, meeting: Meeting, **extra) -> dict:
                 },
             ),
         )
-    if not meeting.is_approved:
+    if justering_round is not None:
+        pass  # on justering: the status, withdrawal and paper signatures instead
+    elif not meeting.is_approved:
         people = [a.person for a in attendances if a.is_serving]
+        serving = Person.objects.filter(pk__in=[p.pk for p in people])
+        context.update(deadline_facts(meeting))
+        context.setdefault(
+            "send_form",
+            forms.SendToJusteringForm(
+                people=serving.exclude(pk=meeting.chair_id) if meeting.chair_id else serving,
+                initial={"place": meeting.approval_place},
+            ),
+        )
         context.setdefault(
             "approve_form",
             forms.ApproveForm(
-                people=Person.objects.filter(pk__in=[p.pk for p in people]),
+                people=serving,
                 initial={"approved_on": today, "place": meeting.approval_place},
             ),
         )
@@ -381,12 +416,19 @@ def meeting_approve(request, meeting_id: int):
 
 def _decision_context(request, decision: Decision, **extra) -> dict:
     approved = decision.is_justerad
+    # On justering (rule 37) the § is read-only too, until the protocol is withdrawn.
+    on_justering = (
+        not approved
+        and JusteringRound.objects.open().filter(meeting_id=decision.meeting_id).exists()
+    )
     participants = list(decision.participations.all())
     people = _participant_people(decision)
     context = {
         "decision": decision,
         "meeting": decision.meeting,
         "approved": approved,
+        "on_justering": on_justering,
+        "read_only": approved or on_justering,
         "participants": participants,
         "motions": list(decision.motions.all()),
         "votes": list(decision.votes.all()),
@@ -414,7 +456,7 @@ def _decision_context(request, decision: Decision, **extra) -> dict:
                     initial={"recipients": decision.sent_to, "sent_on": date_rules.today()}
                 ),
             )
-    else:
+    elif not on_justering:
         context.setdefault("texts_form", forms.DecisionTextsForm(instance=decision))
         context.setdefault("motion_form", forms.MotionForm(people=people))
         context.setdefault("reservation_form", forms.ReservationForm(people=people))

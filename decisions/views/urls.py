@@ -2,7 +2,8 @@
 them, each group its own namespace (mounted by ``insjoriket/urls.py``):
 
 - ``secretary_patterns`` (namespace ``secretary``, under /sammantraden/): the
-  nämndsekreterare's meetings, §§, justering, anslag, expediering and year's protocols;
+  nämndsekreterare's meetings, §§, justering, anslag, expediering and year's protocols, and
+  the ordförande's and justerare's "Mina protokoll att justera";
 - ``history_patterns`` (``history``, at the root): a case's history across registers and a
   decision's page, for förtroendevalda and the public;
 - ``public_patterns`` (``public``): the digital anslagstavla and the Atom feeds of it and of
@@ -21,6 +22,7 @@ from decisions.views import (
     cases,
     feeds,
     history,
+    justering,
     meetings,
     members,
     pdfs,
@@ -44,6 +46,34 @@ secretary_patterns = [
     path("<int:meeting_id>/narvaro/", meetings.meeting_attendance, name="meeting-attendance"),
     path("<int:meeting_id>/paragrafer/ny/", meetings.decision_add, name="decision-add"),
     path("<int:meeting_id>/justera/", meetings.meeting_approve, name="meeting-approve"),
+    path(
+        "<int:meeting_id>/skicka-pa-justering/",
+        justering.meeting_send_to_justering,
+        name="meeting-send-to-justering",
+    ),
+    path(
+        "<int:meeting_id>/justering/dra-tillbaka/",
+        justering.meeting_withdraw_justering,
+        name="meeting-withdraw-justering",
+    ),
+    path(
+        "<int:meeting_id>/justering/papper/",
+        justering.meeting_paper_justering,
+        name="meeting-paper-justering",
+    ),
+    # The ordförande's and the justerare's pages (digital justering, rule 37).
+    path("att-justera/", justering.justering_list, name="justering-list"),
+    path("<int:meeting_id>/justering/", justering.justering_detail, name="justering-detail"),
+    path(
+        "<int:meeting_id>/justering/godkann/",
+        justering.justering_approve,
+        name="justering-approve",
+    ),
+    path(
+        "<int:meeting_id>/justering/kommentera/",
+        justering.justering_comment,
+        name="justering-comment",
+    ),
     path("<int:meeting_id>/anslag/", posting.meeting_post, name="meeting-post"),
     path("<int:meeting_id>/anslag/ta-ned/", posting.meeting_remove_posting, name="meeting-remove"),
     path(

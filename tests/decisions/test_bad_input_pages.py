@@ -15,6 +15,7 @@ from tests.bad_input import (
     REQUIRED,
     Post,
     check_post,
+    on_justering,
     vote_form,
 )
 from tests.cases.test_bad_input_pages import POSTS as REGISTRATOR_POSTS
@@ -195,6 +196,47 @@ POSTS = [
         lambda w: reverse("secretary:meeting-correct-posting", args=[w.approved_meeting.pk]),
         lambda w: {"posted_on": "2026-02-30", "reason": ""},
         INVALID_DATE,
+    ),
+    # Digital justering (rule 37): the secretary's forms and the justerare's.
+    Post(
+        "send-to-justering-without-justerare-or-confirmation",
+        "sekreterare",
+        lambda w: reverse("secretary:meeting-send-to-justering", args=[w.meeting.pk]),
+        lambda w: {"place": "Kommunhuset"},
+        "Välj minst en justerare.",
+        ("Kommunhuset",),
+    ),
+    Post(
+        "withdraw-from-justering-without-reason",
+        "sekreterare",
+        lambda w: reverse(
+            "secretary:meeting-withdraw-justering", args=[on_justering(w).meeting_id]
+        ),
+        lambda w: {"reason": "   "},
+        "Ange skälet till att protokollet dras tillbaka från justering.",
+    ),
+    Post(
+        "paper-justering-date-impossible",
+        "sekreterare",
+        lambda w: reverse("secretary:meeting-paper-justering", args=[on_justering(w).meeting_id]),
+        lambda w: {f"signed_on_{on_justering(w).approvals.first().pk}": "2026-02-30"},
+        INVALID_DATE,
+        ("2026-02-30",),
+    ),
+    Post(
+        "justering-code-not-six-digits",
+        "justerare",
+        lambda w: reverse("secretary:justering-approve", args=[on_justering(w).meeting_id]),
+        lambda w: {"code": "12ab56"},
+        "Ange engångskoden med sex siffror.",
+        ("12ab56",),
+    ),
+    Post(
+        "justering-comment-empty",
+        "justerare",
+        lambda w: reverse("secretary:justering-comment", args=[on_justering(w).meeting_id]),
+        lambda w: {"comment": ""},
+        "Skriv en kommentar.",
     ),
     Post(
         "year-protocols-unknown-organ-and-year-in-words",

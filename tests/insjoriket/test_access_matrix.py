@@ -26,12 +26,14 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.services import add_document, register_case
-from decisions.models import Decision, Meeting
+from decisions.models import Approval, Decision, JusteringRound, Meeting
 from insjoriket.access import setup_roles
 from members.models import Membership
-from tests.factories import SECRET, make_organ, make_organisation, make_register
+from tests.factories import SECRET, make_organ, make_organisation, make_person, make_register
 
 # --- Roles ---------------------------------------------------------------------------------
 
@@ -164,6 +166,20 @@ EXPECTED: dict[str, dict] = {
     "secretary:meeting-attendance": SECRETARIES,
     "secretary:decision-add": GET_NOT_ALLOWED,
     "secretary:meeting-approve": GET_NOT_ALLOWED,
+    # Digital justering (issue 13, rule 37): the secretary's writes are POST only; "Mina
+    # protokoll att justera" answers every logged-in user (their own rounds, maybe none); a
+    # round's page is for its signers and the sekreterare, and not found without an open round
+    # (the draft meeting is on justering, its signer has no login here).
+    "secretary:meeting-send-to-justering": GET_NOT_ALLOWED,
+    "secretary:meeting-withdraw-justering": GET_NOT_ALLOWED,
+    "secretary:meeting-paper-justering": GET_NOT_ALLOWED,
+    "secretary:justering-list": LOGGED_IN,
+    "secretary:justering-detail": {
+        "meeting": per_role(LOGIN, 404, 404, 404, 404, 404),
+        "draft_meeting": SECRETARIES,
+    },
+    "secretary:justering-approve": GET_NOT_ALLOWED,
+    "secretary:justering-comment": GET_NOT_ALLOWED,
     "secretary:meeting-post": GET_NOT_ALLOWED,
     "secretary:meeting-remove": GET_NOT_ALLOWED,
     "secretary:meeting-correct-posting": GET_NOT_ALLOWED,
@@ -344,6 +360,15 @@ def objects(db, settings, tmp_path):
     draft_decision = Decision.objects.create(
         meeting=draft_meeting, number=3, case=case, title="Utkast", decision_text="Utkast."
     )
+    # The draft protocol is on justering (rule 37), its ordförande without a login.
+    justering_round = JusteringRound.objects.create(meeting=draft_meeting, sent_at=timezone.now())
+    Approval.objects.create(
+        round=justering_round, person=make_person(name="Ordförande Utan Inloggning"), role="chair"
+    )
+    # A TOTP device, so that the admin's device pages are requested with one that exists
+    # (django-otp's config and QR views answer 500 for a device that does not).
+    signer = get_user_model().objects.create_user("matris-justerare", password="matris-lösen-1")
+    TOTPDevice.objects.create(user=signer, name="app", confirmed=True)
     return {
         "case": case,
         "secret_case": secret_case,
@@ -578,6 +603,7 @@ def admin_url(route: Route, objects) -> str:
     values = {
         "object_id": pk,
         "id": pk,
+        "pk": pk,  # django-otp's TOTP device pages (config, QR code)
         "content_type_id": str(ContentType.objects.get_for_model(type(objects["case"])).pk),
         "app_label": "cases",
         "url": "ingen-sadan-sida/",

@@ -14,6 +14,8 @@ from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import (
     ApiToken,
@@ -28,6 +30,7 @@ from cases.models import (
 from decisions.meetings.services import NUMBER_OUT_OF_SERIES, NUMBER_TAKEN
 from decisions.models import (
     Appeal,
+    Approval,
     Attendance,
     Ballot,
     Correction,
@@ -35,6 +38,7 @@ from decisions.models import (
     DecisionLink,
     DecisionTask,
     ExtractIssue,
+    JusteringRound,
     Meeting,
     Motion,
     Participation,
@@ -126,6 +130,10 @@ def _posting_correction() -> PostingCorrection:
     )
 
 
+def _justering_round() -> JusteringRound:
+    return JusteringRound.objects.create(meeting=make_meeting(), sent_at=timezone.now())
+
+
 BUILDERS: dict[type[Model], Callable[[], Model]] = {
     Organisation: make_organisation,
     Organ: lambda: make_organ(parent=make_organ()),
@@ -208,6 +216,14 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
         status=ProtocolBatch.Status.DONE,
         result_zip=b"PK\x05\x06" + b"\0" * 18,
         protocol_count=0,
+    ),
+    # Digital justering (rule 37), read-only in the admin, and django-otp's TOTP devices.
+    JusteringRound: lambda: _justering_round(),
+    Approval: lambda: Approval.objects.create(
+        round=_justering_round(), person=make_person(), role="chair"
+    ),
+    TOTPDevice: lambda: TOTPDevice.objects.create(
+        user=User.objects.create_user(username=f"justerare-{next(_n)}"), name="app"
     ),
     User: lambda: User.objects.create_user(username=f"anvandare-{next(_n)}"),
     Group: lambda: Group.objects.create(name=f"Grupp {next(_n)}"),
