@@ -9,6 +9,8 @@ PKCS#12 the demo makes its own self-signed seal certificate once, in ``var/seal/
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import io
@@ -116,6 +118,18 @@ def seal_subject() -> str:
     return seal_certificate().subject.human_friendly
 
 
+def _outside_event_loop(function):
+    """Run ``function`` where no asyncio event loop runs: pyHanko's synchronous API calls
+    ``asyncio.run``, which refuses inside a running loop (an async caller, a browser test's
+    thread); there it runs in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
+
+
 def seal_pdf(content: bytes, *, reason: str, location: str = "") -> bytes:
     """``content`` with the organisation's PAdES seal appended as an incremental update (the
     signed bytes stay as rendered: PDF/A and tags are kept)."""
@@ -133,11 +147,12 @@ def seal_pdf(content: bytes, *, reason: str, location: str = "") -> bytes:
         name=seal_subject(),
     )
     out = io.BytesIO()
-    signers.PdfSigner(
+    signer = signers.PdfSigner(
         meta,
         signer=_signer(),
         timestamper=timestamps.HTTPTimeStamper(tsa) if tsa else None,
-    ).sign_pdf(writer, output=out)
+    )
+    _outside_event_loop(lambda: signer.sign_pdf(writer, output=out))
     return out.getvalue()
 
 
@@ -151,4 +166,4 @@ def validate(content: bytes):
     reader = PdfFileReader(io.BytesIO(content))
     (signature,) = reader.embedded_signatures
     context = ValidationContext(trust_roots=[seal_certificate()], allow_fetching=False)
-    return validate_pdf_signature(signature, context)
+    return _outside_event_loop(lambda: validate_pdf_signature(signature, context))
