@@ -41,7 +41,9 @@ logger = logging.getLogger(__name__)
 AUDIT_TABLE = "insjoriket_write_audit"
 # Tables the application only reads and appends to, like the history tables: a justerat
 # protocol's snapshot and sealed originals (rule 38; their triggers refuse any change too).
-APPEND_ONLY_TABLES = frozenset({"decisions_justeringsnapshot", "decisions_protocoloriginal"})
+APPEND_ONLY_TABLES = frozenset(
+    {"decisions_justeringsnapshot", "decisions_protocoloriginal", "decisions_sealedcorrection"}
+)
 AUDIT_TRIGGER_PREFIX = "insjoriket_audit_"
 
 _local = threading.local()

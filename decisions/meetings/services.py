@@ -611,6 +611,7 @@ def correct_decision(
     """A rättelse of a justerad § (rule 9): recorded beside the text, never in it."""
     correction = Correction(decision=decision, what=what, why=why, made_by=made_by, made_on=made_on)
     save_recorded(correction, user=user, reason=_("Rättelse"))
+    originals.seal_correction_after_commit(correction.pk)  # its own sealed record (rule 38)
     return correction
 
 

@@ -23,6 +23,7 @@ from decisions.models.publishing import (
     JusteringSnapshot,
     ProtocolBatch,
     ProtocolOriginal,
+    SealedCorrection,
     StoredExtract,
     filename_part,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "ExtractIssue",
     "JusteringSnapshot",
     "ProtocolOriginal",
+    "SealedCorrection",
     "Meeting",
     "Motion",
     "Participation",

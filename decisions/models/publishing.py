@@ -203,3 +203,32 @@ class ProtocolOriginal(models.Model):
 
     def __str__(self) -> str:
         return f"Original {self.meeting_id} ({self.get_version_display()})"
+
+
+class SealedCorrection(models.Model):
+    """A rättelse of a justerad § as its own sealed record beside the frozen original (rule
+    38): rendered once as PDF/A naming the original's SHA-256, sealed like it, stored with its
+    own SHA-256. The original is not touched. Append-only (migration 0017)."""
+
+    correction = models.OneToOneField(
+        "decisions.Correction",
+        on_delete=models.DO_NOTHING,
+        related_name="sealed",
+        verbose_name=_("rättelse"),
+    )
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sealed_by = models.CharField(_("förseglat med"), max_length=500)
+    created_at = models.DateTimeField(_("skapat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("förseglad rättelse")
+        verbose_name_plural = _("förseglade rättelser")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="sealed_correction_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Förseglad rättelse {self.correction_id}"

@@ -19,17 +19,21 @@ import hashlib
 import logging
 
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from decisions.models import (
     Approval,
+    Correction,
+    Decision,
     JusteringRound,
     JusteringSnapshot,
     Meeting,
     ProtocolOriginal,
+    SealedCorrection,
 )
 from decisions.publishing import pdf, seal
-from decisions.publishing.snapshot import apply_snapshot, snapshot_data
+from decisions.publishing.snapshot import apply_snapshot, apply_snapshot_to_decision, snapshot_data
 from members.models import Person
 
 logger = logging.getLogger(__name__)
@@ -141,5 +145,63 @@ def freeze_after_commit(meeting_id: int) -> None:
             freeze(Meeting.objects.get(pk=meeting_id))
         except Exception:  # noqa: BLE001 — logged; the first request renders instead
             logger.exception("Protokollets original kunde inte skapas (sammanträde %s)", meeting_id)
+
+    transaction.on_commit(run)
+
+
+# --- a rättelse as its own sealed record -----------------------------------------------------
+
+
+def seal_correction(correction: Correction) -> SealedCorrection:
+    """The sealed record of a rättelse of a justerad § (rule 38), made once: the § named as its
+    frozen original names it, what and why, who and when, and the SHA-256 of the original it
+    corrects. The original itself is not touched."""
+    found = SealedCorrection.objects.filter(correction_id=correction.pk).first()
+    if found is not None:
+        return found
+    decision = pdf.load_decision(
+        Decision.objects.select_related("meeting__organ__organisation", "case").get(
+            pk=correction.decision_id
+        )
+    )
+    meeting = decision.meeting
+    data = snapshot_for(meeting)
+    if data is not None:
+        apply_snapshot_to_decision(decision, data)
+    original = freeze(meeting)[ProtocolOriginal.Version.FULL] if meeting.is_approved else None
+    organ = meeting.organ
+    held_on = meeting.held_on.isoformat() if meeting.held_on else "datum okänt"
+    context = {
+        "organisation": organ.organisation.name,
+        "organ": organ.name,
+        "held_on": held_on,
+        "d": decision,
+        "dnr": decision.case.number if decision.case else "",
+        "c": correction,
+        "original_sha256": original.sha256 if original else "",
+        "title": f"Rättelse {organ.name} {held_on} {decision.label}",
+    }
+    rendered = pdf.html_to_pdf(render_to_string("decisions/pdf/correction.html", context))
+    content = seal.seal_pdf(rendered, reason="Rättelse av justerat protokoll (KL 5 kap. 69 §)")
+    try:
+        with transaction.atomic():
+            return SealedCorrection.objects.create(
+                correction_id=correction.pk,
+                pdf=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+                sealed_by=seal.seal_subject(),
+            )
+    except IntegrityError:  # sealed meanwhile by a concurrent request
+        return SealedCorrection.objects.get(correction_id=correction.pk)
+
+
+def seal_correction_after_commit(correction_id: int) -> None:
+    """Seal a new rättelse once it has committed (its first request seals it otherwise)."""
+
+    def run():
+        try:
+            seal_correction(Correction.objects.get(pk=correction_id))
+        except Exception:  # noqa: BLE001 — logged; the first request seals it instead
+            logger.exception("Rättelsen kunde inte förseglas (rättelse %s)", correction_id)
 
     transaction.on_commit(run)

@@ -136,3 +136,25 @@ def protocol_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return response
     content = pdf.render_protocol_pdf(meeting=meeting, masked=not may_see_secret)
     return _pdf_response(content, f"ojusterat-protokoll-{_slug(meeting.organ.code)}-{when}.pdf")
+
+
+@require_GET
+def correction_pdf(request: HttpRequest, correction_id: int) -> HttpResponse:
+    """A rättelse's own sealed record (rule 38), sealed at its first request if the sealing
+    after commit did not run. Seen by whoever may get the §'s extract: anonymous visitors
+    only for a justerad § of a public ärende."""
+    correction = get_object_or_404(
+        Correction.objects.select_related("decision__meeting", "decision__case", "decision__organ"),
+        pk=correction_id,
+    )
+    decision = correction.decision
+    secret = decision.case is not None and decision.case.is_secret
+    if not request.user.is_authenticated and (not decision.is_justerad or secret):
+        raise Http404
+    sealed = originals.seal_correction(correction)
+    meeting = decision.meeting
+    when = meeting.held_on.isoformat() if meeting.held_on else "datum-okant"
+    name = f"rattelse-{_slug(decision.organ.code)}-{when}-paragraf-{decision.number or 'okand'}"
+    response = _pdf_response(sealed.pdf, f"{name}-{correction.pk}.pdf")
+    response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(sealed.sha256)).decode()
+    return response

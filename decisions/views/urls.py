@@ -117,6 +117,7 @@ history_patterns = [
     path("arenden/<int:case_id>/historik/", history.case_history, name="case-history"),
     path("beslut/citat/", history.citation_list, name="citation-list"),
     path("beslut/<int:decision_id>/", history.decision_detail, name="decision-detail"),
+    path("beslut/rattelse/<int:correction_id>.pdf", pdfs.correction_pdf, name="correction-pdf"),
     path("uppdrag/", tasks.task_list, name="task-list"),
     path("uppdrag/rapport/", tasks.task_report, name="task-report"),
     path("uppdrag/rapport.pdf", tasks.task_report_pdf, name="task-report-pdf"),

@@ -28,9 +28,11 @@ from decisions.models import (
     JusteringSnapshot,
     Meeting,
     ProtocolOriginal,
+    SealedCorrection,
     is_original_refusal,
 )
 from decisions.publishing import originals, seal
+from insjoriket import db_roles
 from members.models import Organ, Organisation, Person
 from tests import factories
 from tests.decisions.test_immutability import _protocol
@@ -250,3 +252,37 @@ def test_rule_38_the_public_version_masks_the_paragraphs_of_secret_cases(client,
         assert "Utträde ur samordningsförbundet" in masked  # the public §§ are all there
     assert "Nämnden beslutar om placering av barnet A." in full
     assert Case.objects.get(pk=case.pk).is_secret
+
+
+def test_rule_38_a_rattelse_is_its_own_sealed_record_and_the_original_stays(
+    client, django_capture_on_commit_callbacks
+):
+    p = _protocol(approve=True)
+    original = originals.freeze(p.meeting)["full"]
+    with django_capture_on_commit_callbacks(execute=True):
+        correction = services.correct_decision(
+            decision=p.decision,
+            what="I beslutet ska det stå ”utträda den 31 december”.",
+            why="Skrivfel.",
+            made_by="Karin Berg",
+            made_on=dt.date(2024, 3, 9),
+        )
+    sealed = SealedCorrection.objects.get(correction=correction)  # sealed after commit
+
+    response = client.get(reverse("history:correction-pdf", args=[correction.pk]))
+    assert response.status_code == 200 and response.content == bytes(sealed.pdf)
+    status = seal.validate(response.content)
+    assert status.intact and status.trusted
+    text = " ".join(_text(response.content).split())
+    assert "utträda den 31 december" in text and "Skrivfel." in text and "Karin Berg" in text
+    assert original.sha256 in text.replace(" ", "")  # it names the original it corrects
+    # The original is as it was; the decision page links the record.
+    assert ProtocolOriginal.objects.get(pk=original.pk).sha256 == original.sha256
+    page = client.get(reverse("history:decision-detail", args=[p.decision.pk])).content.decode()
+    assert reverse("history:correction-pdf", args=[correction.pk]) in page
+    with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+        SealedCorrection.objects.filter(pk=sealed.pk).delete()  # the application's role
+    with db_roles.as_owner(), pytest.raises(IntegrityError) as refused, transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM decisions_sealedcorrection WHERE id = %s", [sealed.pk])
+    assert is_original_refusal(refused.value)

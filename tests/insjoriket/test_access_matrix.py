@@ -30,7 +30,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.services import add_document, register_case
-from decisions.models import Approval, Decision, JusteringRound, Meeting
+from decisions.models import Approval, Correction, Decision, JusteringRound, Meeting
 from insjoriket.access import setup_roles
 from members.models import Membership
 from tests.factories import SECRET, make_organ, make_organisation, make_person, make_register
@@ -141,6 +141,11 @@ EXPECTED: dict[str, dict] = {
     # secret title.
     # A secret case's entry is public, masked (OSL 5 kap. 2 §): the same answer on every door.
     "history:case-history": {"case": OPEN, "secret_case": OPEN},
+    # A rättelse's sealed record: as the §'s extract (anonymous only for a public ärende).
+    "history:correction-pdf": {
+        "correction": OPEN,
+        "secret_correction": per_role(404, 200, 200, 200, 200, 200),
+    },
     "history:decision-detail": {
         "decision": OPEN,
         "secret_decision": OPEN,
@@ -218,6 +223,7 @@ PARAM_KIND = {
     "pk": "case",
     "case_id": "case",
     "decision_id": "decision",
+    "correction_id": "correction",
     "meeting_id": "meeting",
     "org_id": "org",
     "organ_id": "organ",
@@ -228,6 +234,7 @@ TARGETS_BY_KIND = {
     "case": ("case", "secret_case"),
     "document": ("document", "secret_document"),
     "decision": ("decision", "secret_decision", "draft_decision"),
+    "correction": ("correction", "secret_correction"),
     "meeting": ("meeting", "draft_meeting"),
     "org": ("federation", "member"),
     "organ": ("organ",),
@@ -354,6 +361,16 @@ def objects(db, settings, tmp_path):
     Meeting.objects.filter(pk=meeting.pk).update(
         approved_on=dt.date(2024, 3, 6), posted_on=dt.date(2024, 3, 7)
     )
+    corrections = {
+        name: Correction.objects.create(
+            decision=d,
+            made_by="Sekreteraren",
+            made_on=dt.date(2024, 3, 8),
+            what="Ett skrivfel i beslutet rättas.",
+            why="Skrivfel.",
+        )  # fmt: skip
+        for name, d in (("correction", decision), ("secret_correction", secret_decision))
+    }
     draft_meeting = Meeting.objects.create(
         organ=organ, held_on=dt.date(2024, 4, 8), place="Stadshuset"
     )
@@ -379,6 +396,7 @@ def objects(db, settings, tmp_path):
         "decision": decision,
         "secret_decision": secret_decision,
         "draft_decision": draft_decision,
+        **corrections,
         "federation": federation,
         "member": member,
         "organ": organ,
