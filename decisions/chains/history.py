@@ -15,6 +15,7 @@ from decisions import rules as date_rules
 from decisions.chains import rules as chain_rules
 from decisions.chains.graph import ChainGraph, LinkRow, load_graph
 from decisions.models import Appeal, Decision, DecisionLink
+from decisions.publishing import snapshot
 
 # --------------------------------------------------------------------------------------------
 # The chain with its records, for pages and the API (a constant number of queries)
@@ -286,9 +287,13 @@ def load_history(
     decisions = {
         d.pk: d
         for d in Decision.objects.filter(pk__in=graph.decision_ids).select_related(
-            "meeting", "organ", "organ__organisation", "case", "case__register"
+            "meeting", "meeting__snapshot", "organ", "organ__organisation", "case", "case__register"
         )
     }
+    for d in decisions.values():
+        frozen = snapshot.frozen_data(d.meeting)
+        if frozen is not None:  # a justerat §: its organ as named at justering (rule 38)
+            snapshot.apply_snapshot_to_decision(d, frozen)
     case_query = Case.objects.filter(pk__in=graph.case_ids).select_related(
         "register", "register__organisation", "register__organ"
     )

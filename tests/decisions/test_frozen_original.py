@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 
@@ -129,7 +130,9 @@ def test_rule_38_seeded_protocols_and_their_extracts_do_not_change_with_renames(
     # Imported protocols got their snapshot at import (rule 38).
     assert JusteringSnapshot.objects.filter(meeting__in=meetings).count() == len(meetings)
     before = {m.pk: hashlib.sha256(_get_pdf(client, m).content).hexdigest() for m in meetings}
-    decision = meetings[0].decisions.order_by("number").first()
+    decision = meetings[0].decisions.filter(case__isnull=False).order_by("number").first()
+    organ_name = decision.organ.name
+    history_url = reverse("history:case-history", args=[decision.case_id])
     extract_url = reverse("decisions:extract-pdf", args=[decision.pk])
     extract_before = _text(client.get(extract_url).content)
 
@@ -138,6 +141,10 @@ def test_rule_38_seeded_protocols_and_their_extracts_do_not_change_with_renames(
 
     after = {m.pk: hashlib.sha256(_get_pdf(client, m).content).hexdigest() for m in meetings}
     assert after == before
+    # The case history names the justerad §'s organ as it was named at justering.
+    history = client.get(history_url).content.decode()
+    heading = re.search(rf'<h3 id="d{decision.pk}-heading">.*?</h3>', history, re.S).group(0)
+    assert organ_name in heading and RENAMED not in heading
     # A new day: a new extract is rendered (not served from storage), with the old names.
     with time_machine.travel(dt.datetime.now() + dt.timedelta(days=1)):
         client.force_login(registrator)  # the session of yesterday has expired
