@@ -382,3 +382,45 @@ class PostListDayForm(forms.Form):
     datum = DateField(
         label=_("Dag"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class DocumentRequestForm(forms.Form):
+    """Log a begäran om allmän handling (rule 42)."""
+
+    received_on = DateField(label=_("Begäran kom in"), widget=DATE_INPUT)
+    requester = forms.CharField(
+        label=_("Sökande"),
+        max_length=200,
+        required=False,
+        help_text=_("Får lämnas tomt: den som begär en handling får vara anonym (TF 2 kap. 18 §)."),
+    )
+    reply_to = forms.CharField(label=_("Svar till (e-post eller adress)"), max_length=300,
+                               required=False)  # fmt: skip
+    description = forms.CharField(
+        label=_("Vad som begärs"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DisclosureForm(forms.Form):
+    """The menprövning of one handling of a request (rule 42)."""
+
+    document = forms.ModelChoiceField(label=_("Handling"), queryset=None)
+    outcome = forms.ChoiceField(label=_("Beslut"), choices=[])
+    ground = forms.CharField(
+        label=_("Sekretessgrund (lagrum)"), max_length=100, required=False,
+        help_text=_("Krävs vid maskning och avslag, t.ex. ”OSL 26 kap. 1 §”."),
+    )  # fmt: skip
+    masked_words = forms.CharField(
+        label=_("Maskeras"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Vid maskning: ett ord eller en fras per rad; de ersätts i kopian."),
+    )  # fmt: skip
+    decided_on = DateField(label=_("Beslutsdatum"), widget=DATE_INPUT)
+
+    def __init__(self, *args, documents, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents
+        self.fields["document"].label_from_instance = lambda d: f"{d.number} {d.description}"
+        self.fields["outcome"].choices = outcomes

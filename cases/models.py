@@ -600,3 +600,74 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocumentRequest(models.Model):
+    """A begäran om allmän handling (TF 2 kap.; rule 42): who asked (they may stay anonymous),
+    when, for what, and when it was answered; the menprövning per handling is a
+    ``DisclosureDecision``."""
+
+    received_on = models.DateField(_("inkom"))
+    requester = models.CharField(_("sökande"), max_length=200, blank=True)
+    reply_to = models.CharField(_("svar till"), max_length=300, blank=True)
+    description = models.TextField(_("vad som begärs"))
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="requests", verbose_name=_("ärende")
+    )
+    registered_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("begäran om allmän handling")
+        verbose_name_plural = _("begäranden om allmän handling")
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Begäran {self.received_on} ({self.case.number})"
+
+
+class DisclosureDecision(models.Model):
+    """The menprövning of one handling of a request (rule 42): lämnas ut, lämnas ut med
+    maskning (the masked words never reach the copy, rule 43) or avslag — the last two with
+    the OSL provision as ground."""
+
+    class Outcome(models.TextChoices):
+        RELEASED = "released", _("lämnas ut")
+        MASKED = "masked", _("lämnas ut med maskning")
+        REFUSED = "refused", _("avslag")
+
+    request = models.ForeignKey(
+        DocumentRequest, on_delete=models.PROTECT, related_name="decisions",
+        verbose_name=_("begäran"),
+    )  # fmt: skip
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("handling")
+    )
+    outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome.choices)
+    ground = models.CharField(_("sekretessgrund (lagrum)"), max_length=100, blank=True)
+    masked_words = models.TextField(_("maskeras"), blank=True)
+    decided_on = models.DateField(_("beslutsdatum"))
+    decided_by = models.CharField(_("beslutat av"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("menprövning")
+        verbose_name_plural = _("menprövningar")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "document"], name="disclosure_once"),
+            models.CheckConstraint(
+                condition=Q(outcome="released") | ~Q(ground=""), name="disclosure_ground_given"
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="masked") | ~Q(masked_words=""), name="disclosure_mask_given"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.number}: {self.get_outcome_display()}"
+
+    @property
+    def words_to_mask(self) -> list[str]:
+        return [w.strip() for w in self.masked_words.splitlines() if w.strip()]

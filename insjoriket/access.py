@@ -34,6 +34,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "case": _WRITE,
             "document": _WRITE,
             "caselink": _WRITE,
+            "documentrequest": _WRITE,
+            "disclosuredecision": _WRITE,
             "classification": _VIEW,
             "classificationscheme": _VIEW,
             "register": _VIEW,

@@ -29,6 +29,7 @@ from decisions.views import (
     posting,
     public,
     register,
+    requests,
     tasks,
 )
 
@@ -149,6 +150,14 @@ member_patterns = [
 
 case_patterns = [
     path("sok/", cases.search, name="search"),
+    path("begaran/", requests.request_list, name="request-list"),
+    path("<int:case_id>/begaran/ny/", requests.request_add, name="request-add"),
+    path("begaran/<int:request_id>/", requests.request_detail, name="request-detail"),
+    path(
+        "begaran/menprovning/<int:disclosure_id>/kopia.pdf",
+        requests.masked_copy_pdf,
+        name="masked-copy",
+    ),
     path("diarium/", register.public_register, name="public-register"),
     path("postlista/", register.post_list, name="post-list"),
     path("postlista/atom/", feeds.post_list_feed, name="post-list-feed"),

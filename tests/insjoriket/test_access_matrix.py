@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.models import DisclosureDecision, DocumentRequest
 from cases.services import add_document, register_case
 from decisions.models import Approval, Correction, Decision, JusteringRound, Meeting
 from insjoriket.access import setup_roles
@@ -106,6 +107,11 @@ EXPECTED: dict[str, dict] = {
     "cases:case-close": GET_NOT_ALLOWED,  # POST only, checked before login
     "cases:case-reopen": GET_NOT_ALLOWED,
     "cases:case-link": REGISTRATORS,
+    # Begäran om allmän handling (rule 42): the menprövning reads secrets, so secret readers.
+    "cases:request-list": SECRET_READERS,
+    "cases:request-add": SECRET_READERS,
+    "cases:request-detail": SECRET_READERS,
+    "cases:masked-copy": SECRET_READERS,
     "cases:document-file": {
         "document": READERS,
         "secret_document": SECRET_READERS,
@@ -224,6 +230,8 @@ PARAM_KIND = {
     "case_id": "case",
     "decision_id": "decision",
     "correction_id": "correction",
+    "request_id": "document_request",
+    "disclosure_id": "disclosure",
     "meeting_id": "meeting",
     "org_id": "org",
     "organ_id": "organ",
@@ -235,6 +243,8 @@ TARGETS_BY_KIND = {
     "document": ("document", "secret_document"),
     "decision": ("decision", "secret_decision", "draft_decision"),
     "correction": ("correction", "secret_correction"),
+    "document_request": ("document_request",),
+    "disclosure": ("disclosure",),
     "meeting": ("meeting", "draft_meeting"),
     "org": ("federation", "member"),
     "organ": ("organ",),
@@ -371,6 +381,15 @@ def objects(db, settings, tmp_path):
         )  # fmt: skip
         for name, d in (("correction", decision), ("secret_correction", secret_decision))
     }
+    # A begäran for the secret handling, decided "lämnas ut med maskning" (rule 42, 43).
+    document_request = DocumentRequest.objects.create(
+        case=case, received_on=dt.date(2024, 3, 1), description="Handlingarna"
+    )
+    disclosure = DisclosureDecision.objects.create(
+        request=document_request, document=secret_document, outcome="masked",
+        ground="OSL 26 kap. 1 §", masked_words="vårdcentralen\nLäkarintygsbilagan",
+        decided_on=dt.date(2024, 3, 2), decided_by="Registratorn",
+    )  # fmt: skip
     draft_meeting = Meeting.objects.create(
         organ=organ, held_on=dt.date(2024, 4, 8), place="Stadshuset"
     )
@@ -397,6 +416,8 @@ def objects(db, settings, tmp_path):
         "secret_decision": secret_decision,
         "draft_decision": draft_decision,
         **corrections,
+        "document_request": document_request,
+        "disclosure": disclosure,
         "federation": federation,
         "member": member,
         "organ": organ,
