@@ -22,8 +22,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from cases.models import Case, Document
-from decisions.models import Decision, Meeting
+from cases.models import Case, DisclosureDecision, Document, DocumentRequest
+from decisions.models import Correction, Decision, Meeting
 from insjoriket.access import setup_roles
 from members.models import Organisation
 from tests.browser import builders
@@ -79,7 +79,31 @@ def seeded_objects() -> dict:
         .order_by("-rows", "pk")
         .first()
     )
+    decision = Decision.objects.get(organ__code="KF", number=128, year=2020)
+    secret_decision = posted.decisions.order_by("pk").first()
+    corrections = {
+        name: Correction.objects.create(
+            decision=d,
+            made_by="Sekreteraren",
+            made_on=today,
+            why="Skrivfel.",
+            what="I beslutet ska det stå ”firmatecknare” i stället för ”firmatecknaren”.",
+        )  # fmt: skip
+        for name, d in (("correction", decision), ("secret_correction", secret_decision))
+    }
+    document_request = DocumentRequest.objects.create(
+        case=secret_document.case, received_on=today - dt.timedelta(days=3),
+        requester="Anna Andersson", description="Alla handlingar i ärendet om " + LONG_TITLE,
+    )  # fmt: skip
+    disclosure = DisclosureDecision.objects.create(
+        request=document_request, document=secret_document, outcome="masked",
+        ground="OSL 26 kap. 1 §", masked_words="Hemligsson", decided_on=today,
+        decided_by="Registratorn",
+    )  # fmt: skip
     return {
+        **corrections,
+        "document_request": document_request,
+        "disclosure": disclosure,
         "case": case,
         "secret_case": secret_case,
         "document": Document.objects.filter(case=case).first()
@@ -87,8 +111,8 @@ def seeded_objects() -> dict:
         "secret_document": secret_document,
         "meeting": posted,
         "draft_meeting": draft_meeting,
-        "decision": Decision.objects.get(organ__code="KF", number=128, year=2020),
-        "secret_decision": posted.decisions.order_by("pk").first(),
+        "decision": decision,
+        "secret_decision": secret_decision,
         "draft_decision": draft_meeting.decisions.order_by("pk").first(),
         "federation": Organisation.objects.get(short_name="Insjöriket"),
         "member": Organisation.objects.get(short_name="Härryda"),
