@@ -424,3 +424,9 @@ class DisclosureForm(forms.Form):
         self.fields["document"].queryset = documents
         self.fields["document"].label_from_instance = lambda d: f"{d.number} {d.description}"
         self.fields["outcome"].choices = outcomes
+
+
+class SecrecyChangeForm(SecrecyFormMixin):
+    """A later sekretessmarkering of a handling, or its removal, with the reason."""
+
+    reason = forms.CharField(label=_("Skäl till ändringen"), max_length=500)

@@ -463,3 +463,27 @@ def link_cases(*, from_case: Case, to_case: Case, note: str = "", user=None) -> 
     link = CaseLink(from_case=from_case, to_case=to_case, note=note.strip())
     save_recorded(link, user=user, reason="Ärenden kopplade")
     return link
+
+
+SECRECY_CHANGE_WITHOUT_REASON = _("Ange varför sekretessmarkeringen ändras.")
+
+
+@transaction.atomic
+def change_secrecy(*, document: Document, reason: str, user=None, **marking) -> Document:
+    """A later sekretessmarkering of a handling, or its removal (OSL 5 kap. 5 §, rule 22): the
+    provision, the marking date and the marking authority together, with the reason and who
+    in the history. ``marking``: the ``SecrecyFields`` (``is_secret``, ``secrecy_ground``,
+    ``secrecy_marked_on``, ``secrecy_marked_by``, ``public_title``)."""
+    document = Document.objects.select_for_update().select_related("case").get(pk=document.pk)
+    refuse_secret_write(document.case, user)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": SECRECY_CHANGE_WITHOUT_REASON})
+    if not marking.get("is_secret"):  # a removal leaves no half marking behind
+        marking = {"is_secret": False, "secrecy_ground": "", "secrecy_marked_on": None,
+                   "secrecy_marked_by": "", "public_title": ""}  # fmt: skip
+    for field, value in marking.items():
+        setattr(document, field, value)
+    what = _("Sekretessmarkerad") if document.is_secret else _("Sekretessmarkering borttagen")
+    save_recorded(document, user=user, reason=f"{what}: {reason}")
+    return document

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/ateruppta/", views.case_reopen, name="case-reopen"),
     path("<int:pk>/koppla/", views.case_link, name="case-link"),
     path("handlingar/<int:pk>/fil/", views.document_file, name="document-file"),
+    path("handlingar/<int:pk>/sekretess/", views.document_secrecy, name="document-secrecy"),
 ]

@@ -21,6 +21,7 @@ from cases.forms import (
     CloseCaseForm,
     DocumentForm,
     LinkCaseForm,
+    SecrecyChangeForm,
     sniff_file_type,
 )
 from cases.models import Case, Document
@@ -213,3 +214,32 @@ def document_file(request, pk: int):
         filename=f"{document.case.number_key}-{document.serial}.{extension}",
         content_type=CONTENT_TYPES.get(kind or "", "application/octet-stream"),
     )
+
+
+@requires_permission("cases.change_document")
+def document_secrecy(request, pk: int):
+    """Mark a registered handling secret later, or remove the marking (rule 22), with a
+    reason; the history keeps who, when, what and why."""
+    document = get_object_or_404(Document.objects.select_related("case"), pk=pk)
+    _refuse_secret_write(request, document.case)
+    initial = {f: getattr(document, f) for f in SECRECY_FIELDS}
+    form = SecrecyChangeForm(request.POST or None, initial=initial)
+    status = 400 if form.is_bound else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_secrecy(document=document, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sekretessmarkeringen av %(number)s är ändrad.") % {"number": document.number},
+            )
+            return redirect("cases:case-detail", pk=document.case_id)
+    context = {"form": form, "document": document, "case": document.case}
+    return render(request, "cases/document_secrecy.html", context, status=status)
+
+
+SECRECY_FIELDS = (
+    "is_secret", "secrecy_ground", "secrecy_marked_on", "secrecy_marked_by", "public_title",
+)  # fmt: skip

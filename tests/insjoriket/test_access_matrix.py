@@ -107,6 +107,7 @@ EXPECTED: dict[str, dict] = {
     "cases:case-close": GET_NOT_ALLOWED,  # POST only, checked before login
     "cases:case-reopen": GET_NOT_ALLOWED,
     "cases:case-link": REGISTRATORS,
+    "cases:document-secrecy": {"document": REGISTRATORS, "secret_document": SECRET_READERS},
     # Begäran om allmän handling (rule 42): the menprövning reads secrets, so secret readers.
     "cases:request-list": SECRET_READERS,
     "cases:request-add": SECRET_READERS,
@@ -236,7 +237,7 @@ PARAM_KIND = {
     "org_id": "org",
     "organ_id": "organ",
 }
-PARAM_KIND_BY_URL = {"cases:document-file": "document"}
+PARAM_KIND_BY_URL = {"cases:document-file": "document", "cases:document-secrecy": "document"}
 # Kind → the objects every URL with such a parameter is requested with.
 TARGETS_BY_KIND = {
     "case": ("case", "secret_case"),
