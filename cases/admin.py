@@ -14,7 +14,9 @@ from cases.models import (
     CaseLink,
     Classification,
     ClassificationScheme,
+    DisclosureDecision,
     Document,
+    DocumentRequest,
     Register,
     RegisterCounter,
     normalise_number,
@@ -310,3 +312,31 @@ class ApiTokenAdmin(HistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class _ThroughThePages:
+    """Begäran om allmän handling and its menprövning are written on the registrator's pages,
+    whose services hold rule 42 (the OSL ground, once per handling): here only read."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(_ThroughThePages, NoRevertOfRecords, SimpleHistoryAdmin):
+    list_display = ["received_on", "case", "requester"]
+    list_select_related = ["case"]
+    date_hierarchy = "received_on"
+
+
+@admin.register(DisclosureDecision)
+class DisclosureDecisionAdmin(_ThroughThePages, NoRevertOfRecords, SimpleHistoryAdmin):
+    list_display = ["document", "outcome", "ground", "decided_on", "decided_by"]
+    list_filter = ["outcome"]
+    list_select_related = ["document__case", "request"]

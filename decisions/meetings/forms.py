@@ -530,6 +530,9 @@ class SendToJusteringForm(forms.Form):
     )
 
     def __init__(self, *args, people, **kwargs):
+        # Its own ids: the meeting page also shows the paper justering's form, whose fields
+        # have the same names (a label must name the field of its own form).
+        kwargs.setdefault("auto_id", "skicka_%s")
         super().__init__(*args, **kwargs)
         self.fields["approvers"].queryset = people
 

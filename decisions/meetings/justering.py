@@ -233,3 +233,22 @@ def record_paper_signature(
     )
     warnings = _complete_if_all_approved(meeting, justering_round, user=user)
     return Signed(approval=approval, completed=warnings is not None, warnings=warnings or [])
+
+
+# --- what the pages read of a round ----------------------------------------------------------
+
+NOT_ON_JUSTERING = "Protokollet är inte (längre) skickat på justering."
+
+
+def open_round_of(meeting_id: int) -> JusteringRound | None:
+    """The meeting's open justering round, with what the pages show (``with_approvals``)."""
+    return JusteringRound.objects.open().with_approvals().filter(meeting_id=meeting_id).first()
+
+
+def deadline_facts(meeting: Meeting) -> dict:
+    """Rule 1 and 37: the last day of justering (14 days after the meeting) and whether it
+    has passed."""
+    if not meeting.held_on:
+        return {}
+    deadline = date_rules.justering_deadline(held_on=meeting.held_on)
+    return {"justering_deadline": deadline, "justering_late": date_rules.today() > deadline}

@@ -19,15 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from decisions.meetings import forms, justering
+from decisions.meetings.justering import NOT_ON_JUSTERING, deadline_facts, open_round_of
 from decisions.meetings.signing import signature_method
 from decisions.models import Decision, JusteringRound, Meeting
 from decisions.views.meetings import (
-    NOT_ON_JUSTERING,
     _apply_errors,
     _meeting_form_failed,
     _meeting_people,
-    deadline_facts,
-    open_round_of,
 )
 from insjoriket.access import requires_permission
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from decisions import rules as date_rules
 from decisions.meetings import forms as forms
 from decisions.meetings import services
+from decisions.meetings.justering import deadline_facts, open_round_of
 from decisions.models import (
     Attendance,
     Decision,
@@ -55,7 +56,6 @@ CORRECTION_ONLY_WHEN_APPROVED = (
     "ojusterad."
 )
 MINORITY_REFERRAL_DISABLED = services.MINORITY_REFERRAL_ONLY_ASSEMBLY
-NOT_ON_JUSTERING = "Protokollet är inte (längre) skickat på justering."
 
 
 def _user_name(user) -> str:
@@ -127,20 +127,6 @@ def _participant_people(decision: Decision):
 
 def _meeting_people(meeting: Meeting):
     return Person.objects.filter(attendances__in=meeting.attendances.serving()).order_by("name")
-
-
-def open_round_of(meeting_id: int) -> JusteringRound | None:
-    """The meeting's open justering round, with what the pages show (``with_approvals``)."""
-    return JusteringRound.objects.open().with_approvals().filter(meeting_id=meeting_id).first()
-
-
-def deadline_facts(meeting: Meeting) -> dict:
-    """Rule 1 and 37: the last day of justering (14 days after the meeting) and whether it
-    has passed."""
-    if not meeting.held_on:
-        return {}
-    deadline = date_rules.justering_deadline(held_on=meeting.held_on)
-    return {"justering_deadline": deadline, "justering_late": date_rules.today() > deadline}
 
 
 def _use_forms(request, context: dict, forms_with_errors: dict) -> None:

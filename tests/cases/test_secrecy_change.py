@@ -19,8 +19,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def handling(db):
     case = register_case(register=make_register(), title="Hemtjänst", year=2024)
-    return add_document(case=case, date=dt.date(2024, 2, 1), direction="incoming",
-                        description="Läkarintyg för Ingrid", counterpart="Vårdcentralen")  # fmt: skip
+    return add_document(
+        case=case, date=dt.date(2024, 2, 1), direction="incoming",
+        description="Läkarintyg för Ingrid", counterpart="Vårdcentralen",
+    )  # fmt: skip
 
 
 @pytest.fixture

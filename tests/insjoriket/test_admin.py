@@ -23,7 +23,9 @@ from cases.models import (
     CaseLink,
     Classification,
     ClassificationScheme,
+    DisclosureDecision,
     Document,
+    DocumentRequest,
     Register,
     RegisterCounter,
 )
@@ -39,13 +41,16 @@ from decisions.models import (
     DecisionTask,
     ExtractIssue,
     JusteringRound,
+    JusteringSnapshot,
     Meeting,
     Motion,
     Participation,
     PostingCorrection,
     ProtocolBatch,
+    ProtocolOriginal,
     Recusal,
     Reservation,
+    SealedCorrection,
     StoredExtract,
     TaskReport,
     Vote,
@@ -127,6 +132,22 @@ def _posting_correction() -> PostingCorrection:
         old_posted_on=meeting.posted_on,
         new_posted_on=dt.date(2024, 1, 29),
         reason="Fel datum angavs.",
+    )
+
+
+def _justerat_meeting():
+    meeting = make_meeting(held_on=dt.date(2024, 1, 24))
+    Meeting.objects.filter(pk=meeting.pk).update(approved_on=dt.date(2024, 1, 26))
+    return meeting
+
+
+def _snapshot() -> JusteringSnapshot:
+    return JusteringSnapshot.objects.create(meeting=_justerat_meeting(), data={"version": 1})
+
+
+def _request() -> DocumentRequest:
+    return DocumentRequest.objects.create(
+        case=make_case(), received_on=dt.date(2024, 3, 1), description="Handlingarna"
     )
 
 
@@ -217,6 +238,35 @@ BUILDERS: dict[type[Model], Callable[[], Model]] = {
         result_zip=b"PK\x05\x06" + b"\0" * 18,
         protocol_count=0,
     ),
+    # The frozen original (rule 38) and the begäran (rule 42), read-only in the admin.
+    JusteringSnapshot: _snapshot,
+    ProtocolOriginal: lambda: ProtocolOriginal.objects.create(
+        meeting=_snapshot().meeting,
+        version="full",
+        pdf=b"%PDF-1.7",
+        sha256="0" * 64,
+        sealed_by="Demosigill",
+    ),  # fmt: skip
+    SealedCorrection: lambda: SealedCorrection.objects.create(
+        correction=Correction.objects.create(
+            decision=make_decision(),
+            made_by="Sekreteraren",
+            made_on=dt.date(2024, 3, 1),
+            what="Stavfel.",
+            why="Skrivfel.",
+        ),
+        pdf=b"%PDF-1.7",
+        sha256="1" * 64,
+        sealed_by="Demosigill",
+    ),  # fmt: skip
+    DocumentRequest: _request,
+    DisclosureDecision: lambda: DisclosureDecision.objects.create(
+        request=(r := _request()),
+        document=make_document(case=r.case),
+        outcome="released",
+        decided_on=dt.date(2024, 3, 2),
+        decided_by="Registratorn",
+    ),  # fmt: skip
     # Digital justering (rule 37), read-only in the admin, and django-otp's TOTP devices.
     JusteringRound: lambda: _justering_round(),
     Approval: lambda: Approval.objects.create(
