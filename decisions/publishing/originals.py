@@ -32,7 +32,7 @@ from decisions.models import (
     ProtocolOriginal,
     SealedCorrection,
 )
-from decisions.publishing import pdf, seal
+from decisions.publishing import pdf, seal, snapshot
 from decisions.publishing.snapshot import apply_snapshot, apply_snapshot_to_decision, snapshot_data
 from members.models import Person
 
@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 SEAL_REASON = "Justerat protokoll, förseglat original (KL 5 kap. 69 §)"
 
 
-def take_snapshot(meeting: Meeting) -> JusteringSnapshot:
+def take_snapshot(meeting: Meeting, *, how: str = snapshot.RECORDED) -> JusteringSnapshot:
     """The meeting's snapshot, taken now if it has none (call it in the justering's
     transaction, after the justering is written)."""
     existing = JusteringSnapshot.objects.filter(meeting_id=meeting.pk).first()
@@ -52,7 +52,7 @@ def take_snapshot(meeting: Meeting) -> JusteringSnapshot:
         round__meeting_id=meeting.pk, round__status=JusteringRound.Status.COMPLETED
     ).select_related("person")
     data = snapshot_data(
-        pdf.load_meeting(meeting.pk), participants=participants, signed=list(signed)
+        pdf.load_meeting(meeting.pk), participants=participants, signed=list(signed), how=how
     )
     try:
         with transaction.atomic():
@@ -62,10 +62,11 @@ def take_snapshot(meeting: Meeting) -> JusteringSnapshot:
 
 
 def take_missing_snapshots() -> int:
-    """Snapshots of every justerat meeting that has none (after an import)."""
+    """Snapshots of every justerat meeting that has none (after an import: justerade before
+    the register, as the sources tell)."""
     count = 0
     for meeting in Meeting.objects.justerade().filter(snapshot__isnull=True).only("id"):
-        take_snapshot(meeting)
+        take_snapshot(meeting, how=snapshot.FROM_SOURCES)
         count += 1
     return count
 

@@ -34,7 +34,11 @@ def _decision_people(decision):
         yield r.person
 
 
-def _approvals(meeting, signed=()) -> list[dict]:
+RECORDED = "registrerad av sekreteraren"
+FROM_SOURCES = "enligt källorna (justerat före registret)"
+
+
+def _approvals(meeting, signed=(), how=RECORDED) -> list[dict]:
     """Who approved the protocol, in which role, when and how (the signature page).
     ``signed``: the approvals of its completed justering round (digital or on paper); without
     one, the justering the secretary recorded."""
@@ -57,14 +61,14 @@ def _approvals(meeting, signed=()) -> list[dict]:
     for p in meeting.approvers.all():
         if p.pk != meeting.chair_id:
             rows.append({"person": p.pk, "role": "Justerare", "on": when})
-    how = "registrerad av sekreteraren" if meeting.approved_on else "datum okänt"
     return [row | {"how": how} for row in rows]
 
 
-def snapshot_data(meeting, participants=(), signed=()) -> dict:
+def snapshot_data(meeting, participants=(), signed=(), how=RECORDED) -> dict:
     """The snapshot of a loaded meeting (``pdf.load_meeting``); ``participants``: the people
     who took part in its §§ (the decision pages name them); ``signed``: the approvals of its
-    completed justering round, with their people."""
+    completed justering round, with their people; ``how``: how the justering is known without
+    one (``RECORDED``, ``FROM_SOURCES``)."""
     organ = meeting.organ
     organisation = organ.organisation
     return {
@@ -75,7 +79,7 @@ def snapshot_data(meeting, participants=(), signed=()) -> dict:
             str(p.pk): {"name": p.name, "party": p.party}
             for p in [*participants, *(a.person for a in signed), *_people(meeting)]
         },
-        "approvals": _approvals(meeting, signed),
+        "approvals": _approvals(meeting, signed, how),
         "posted_on": meeting.posted_on.isoformat() if meeting.posted_on else None,
         "removed_on": meeting.removed_on.isoformat() if meeting.removed_on else None,
     }
