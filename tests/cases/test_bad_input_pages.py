@@ -3,8 +3,12 @@ linking cases, the case list's filters and the search box (tests/bad_input.py)."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from cases.models import Document, DocumentRequest
+from cases.services import add_document
 from tests.bad_input import (
     CASE_NEW,
     DOC_NEW,
@@ -25,6 +29,23 @@ from tests.bad_input import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _handling(w):
+    """A handling of the world's case, made (once) inside the test's savepoint."""
+    found = Document.objects.filter(case=w.case, description="Skrivelse om taxan").first()
+    return found or add_document(
+        case=w.case, date=dt.date(2026, 2, 1), direction="incoming",
+        description="Skrivelse om taxan",
+    )  # fmt: skip
+
+
+def _document_request(w):
+    _handling(w)
+    found = DocumentRequest.objects.filter(case=w.case).first()
+    return found or DocumentRequest.objects.create(
+        case=w.case, received_on=dt.date(2026, 3, 1), description="Skrivelsen"
+    )
 
 
 POSTS = [
@@ -355,6 +376,40 @@ POSTS = [
         "Ärendet är inte avslutat.",
         status=200,
         follow=True,
+    ),
+    # Begäran om allmän handling (rule 42) and a later sekretessmarkering (rule 22).
+    Post(
+        "request-date-impossible",
+        "registrator",
+        lambda w: f"/arenden/{w.case.pk}/begaran/ny/",
+        lambda w: {"received_on": "2026-02-30", "description": "Protokollen från 2025"},
+        INVALID_DATE,
+        ("Protokollen från 2025",),
+    ),
+    Post(
+        "request-refusal-without-ground",
+        "registrator",
+        lambda w: f"/arenden/begaran/{_document_request(w).pk}/",
+        lambda w: {
+            "document": _handling(w).pk,
+            "outcome": "refused",
+            "ground": "",
+            "decided_on": "2026-03-02",
+        },  # fmt: skip
+        "Ange lagrummet",
+        ("2026-03-02",),
+    ),
+    Post(
+        "secrecy-marking-incomplete",
+        "registrator",
+        lambda w: f"/arenden/handlingar/{_handling(w).pk}/sekretess/",
+        lambda w: {
+            "is_secret": "on",
+            "secrecy_ground": "OSL 25 kap. 1 §",
+            "reason": "Hälsouppgifter",
+        },  # fmt: skip
+        SECRECY,
+        ("OSL 25 kap. 1 §", "Hälsouppgifter"),
     ),
 ]
 
