@@ -22,7 +22,7 @@ from cases.models import (
     normalise_number,
 )
 from cases.services import add_document, close_case, register_case, reopen_case
-from insjoriket.history_admin import HistoryAdmin, NoRevertOfRecords
+from insjoriket.history_admin import HistoryAdmin, NoRevertOfRecords, ReadOnly
 from members.admin import SelectRelatedInline
 
 SECRECY_FIELDS = [
@@ -314,29 +314,17 @@ class ApiTokenAdmin(HistoryAdmin):
         return False
 
 
-class _ThroughThePages:
-    """Begäran om allmän handling and its menprövning are written on the registrator's pages,
-    whose services hold rule 42 (the OSL ground, once per handling): here only read."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Begäran om allmän handling and its menprövning are written on the registrator's pages, whose
+# services hold rule 42 (the OSL ground, once per handling): here only read.
 @admin.register(DocumentRequest)
-class DocumentRequestAdmin(_ThroughThePages, NoRevertOfRecords, SimpleHistoryAdmin):
+class DocumentRequestAdmin(ReadOnly, NoRevertOfRecords, SimpleHistoryAdmin):
     list_display = ["received_on", "case", "requester"]
     list_select_related = ["case"]
     date_hierarchy = "received_on"
 
 
 @admin.register(DisclosureDecision)
-class DisclosureDecisionAdmin(_ThroughThePages, NoRevertOfRecords, SimpleHistoryAdmin):
+class DisclosureDecisionAdmin(ReadOnly, NoRevertOfRecords, SimpleHistoryAdmin):
     list_display = ["document", "outcome", "ground", "decided_on", "decided_by"]
     list_filter = ["outcome"]
     list_select_related = ["document__case", "request"]

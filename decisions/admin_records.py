@@ -17,22 +17,7 @@ from decisions.models import (
     SealedCorrection,
     StoredExtract,
 )
-from insjoriket.history_admin import NoRevertOfRecords
-
-
-class ReadOnly:
-    """A record of what was issued or signed — extracts, protocol orders, justering rounds and
-    their approvals, frozen originals: shown (with its history where it has one), never added,
-    changed or deleted by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from insjoriket.history_admin import NoRevertOfRecords, ReadOnly
 
 
 @admin.register(ExtractIssue)

@@ -137,3 +137,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return SwedishHistoryHelper(self.model, historical_record)
+
+
+class ReadOnly:
+    """An admin (or inline) of records nobody writes by hand — issued extracts, signed
+    justering rounds, frozen originals, menprövningar: shown with their history, never added,
+    changed or deleted here; the writes go through the services that hold the rules."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
