@@ -562,6 +562,20 @@ class Decision(models.Model):
         return bool(self.approved_immediately or self.meeting.is_approved)
 
     @property
+    def secret_under(self) -> str:
+        """The OSL provision a § of a secret ärende is secret under (its case's marking), ""
+        for a § of a public ärende or of none. Needs ``case`` loaded."""
+        if self.case_id is None or not self.case.is_secret:
+            return ""
+        return self.case.secrecy_ground or "OSL"
+
+    @property
+    def is_public_record(self) -> bool:
+        """Printable for anyone, without login (extract, rättelse): justerad (TF 2 kap. 10 §)
+        and not of a secret ärende (rule 21)."""
+        return self.is_justerad and not self.secret_under
+
+    @property
     def is_taken(self) -> bool:
         """Taken and allmän: justerad, or known from other documents although its protocol is
         not in the register (RULES.md 45). ``DecisionQuerySet.taken`` is the same in a query."""

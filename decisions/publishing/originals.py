@@ -82,8 +82,10 @@ def snapshot_for(meeting: Meeting) -> dict | None:
 # --- the frozen original ----------------------------------------------------------------------
 
 
-def render_version(meeting_id: int, *, masked: bool, data: dict) -> bytes:
-    loaded = apply_snapshot(pdf.load_meeting(meeting_id), data)
+def render_version(meeting_id: int, *, masked: bool, data: dict, loaded=None) -> bytes:
+    """One version of the original, rendered from the §§ and the snapshot ``data``;
+    ``loaded``: the meeting already loaded with the snapshot applied (both versions share it)."""
+    loaded = loaded or apply_snapshot(pdf.load_meeting(meeting_id), data)
     return pdf.html_to_pdf(pdf.render_protocol_html(meeting=loaded, masked=masked))
 
 
@@ -97,11 +99,12 @@ def freeze(meeting: Meeting) -> dict[str, ProtocolOriginal]:
     if data is None:
         raise ValueError("Ett ojusterat protokoll har inget original.")
     label = f"{data['organ']['name']}, {data['organisation']['name']}"
+    loaded = apply_snapshot(pdf.load_meeting(meeting.pk), data)  # once, for both versions
     for version in ProtocolOriginal.Version.values:
         if version in stored:
             continue
         rendered = render_version(
-            meeting.pk, masked=version == ProtocolOriginal.Version.PUBLIC, data=data
+            meeting.pk, masked=version == ProtocolOriginal.Version.PUBLIC, data=data, loaded=loaded
         )
         content = seal.seal_pdf(rendered, reason=SEAL_REASON, location=label)
         try:
@@ -128,13 +131,14 @@ def original_for(meeting: Meeting, *, may_see_secret: bool) -> ProtocolOriginal:
     return found or freeze(meeting)[version]
 
 
-def protocol_pdf(meeting: Meeting, *, may_see_secret: bool) -> bytes:
-    """What the protocol of ``meeting`` is to a viewer: the frozen original once justerat, the
-    draft from the live rows before (the §§ of secret ärenden masked for those who may not
-    see them, in both)."""
+def protocol_pdf(meeting: Meeting, *, may_see_secret: bool) -> tuple[bytes, str]:
+    """What the protocol of ``meeting`` is to a viewer, and its stored SHA-256: the frozen
+    original once justerat; before, the draft from the live rows and "" (the §§ of secret
+    ärenden masked for those who may not see them, in both)."""
     if meeting.is_approved:
-        return bytes(original_for(meeting, may_see_secret=may_see_secret).pdf)
-    return pdf.render_protocol_pdf(meeting=meeting, masked=not may_see_secret)
+        original = original_for(meeting, may_see_secret=may_see_secret)
+        return bytes(original.pdf), original.sha256
+    return pdf.render_protocol_pdf(meeting=meeting, masked=not may_see_secret), ""
 
 
 def freeze_after_commit(meeting_id: int) -> None:

@@ -250,17 +250,9 @@ def _organ_name(meeting: Meeting, printing: Meeting) -> str:
         return printing.organ.name if meeting.organ_id == printing.organ_id else meeting.organ.name
 
 
-def _masked_under(decision: Decision) -> str:
-    """The OSL ground a § of a secret ärende is masked under in the public version."""
-    case = decision.case
-    if case is not None and case.is_secret:
-        return case.secrecy_ground or "OSL"
-    return ""
-
-
 def _decision_context(decision: Decision, *, masked: bool = False) -> dict:
     meeting = decision.meeting
-    masked_under = _masked_under(decision) if masked else ""
+    masked_under = decision.secret_under if masked else ""
     if masked_under:
         # The public version: the § is there, numbered, with its public title and the
         # ground of the secrecy; nothing of its content (OSL 5 kap. 5 §, rule 21).
@@ -312,15 +304,19 @@ def _header(meeting: Meeting) -> dict:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def render_extract_html(*, decision: Decision, certified_by: str, issued_on: dt.date) -> str:
+def render_extract_html(
+    *, decision: Decision, certified_by: str, issued_on: dt.date, frozen: dict | None = None
+) -> str:
+    """``frozen``: the meeting's snapshot data when the caller has it; else it is read here."""
     load_decision(decision)
     if not decision.is_justerad:
         raise ExtractNotAllowed(EXTRACT_NOT_APPROVED.format(label=decision.label))
-    frozen = (
-        JusteringSnapshot.objects.filter(meeting_id=decision.meeting_id)
-        .values_list("data", flat=True)
-        .first()
-    )
+    if frozen is None:
+        frozen = (
+            JusteringSnapshot.objects.filter(meeting_id=decision.meeting_id)
+            .values_list("data", flat=True)
+            .first()
+        )
     if frozen is not None:  # names as they stood at justering (rule 38)
         snapshot.apply_snapshot_to_decision(decision, frozen)
     meeting = decision.meeting
@@ -336,13 +332,17 @@ def render_extract_html(*, decision: Decision, certified_by: str, issued_on: dt.
     return render_to_string("decisions/pdf/extract.html", context)
 
 
-def render_extract_pdf(*, decision: Decision, certified_by: str, issued_on: dt.date) -> bytes:
+def render_extract_pdf(
+    *, decision: Decision, certified_by: str, issued_on: dt.date, frozen: dict | None = None
+) -> bytes:
     """A protokollsutdrag of one justerad § with its utdragsbestyrkande (rule 30).
 
     Raises ``ExtractNotAllowed`` with ``EXTRACT_NOT_APPROVED`` for a § not yet justerad.
     """
     return html_to_pdf(
-        render_extract_html(decision=decision, certified_by=certified_by, issued_on=issued_on)
+        render_extract_html(
+            decision=decision, certified_by=certified_by, issued_on=issued_on, frozen=frozen
+        )
     )
 
 
@@ -409,7 +409,7 @@ def render_protocol_html(*, meeting: Meeting, masked: bool = False) -> str:
         "removal_on": removal,
         "frozen": getattr(meeting, "frozen", None) is not None,
         "approval_lines": _approval_lines(meeting),
-        "any_masked": masked and any(_masked_under(d) for d in decisions),
+        "any_masked": masked and any(d.secret_under for d in decisions),
         "span": f"§§ {min(numbers)}–{max(numbers)}" if numbers else "",
         "decisions": [_decision_context(d, masked=masked) for d in decisions],
     }

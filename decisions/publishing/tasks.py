@@ -58,7 +58,7 @@ def build_zip(batch: ProtocolBatch) -> tuple[bytes, int]:
     may_see_secret = can_see_secret(batch.requested_by)
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for meeting in meetings.iterator():
-            content = originals.protocol_pdf(meeting, may_see_secret=may_see_secret)
+            content, _sha256 = originals.protocol_pdf(meeting, may_see_secret=may_see_secret)
             archive.writestr(protocol_filename(meeting, used), content)
             count += 1
     pdf.release_memory()  # many renders in a row: give the heap back (see decisions/pdf.py)

@@ -91,10 +91,9 @@ def plan(*, on: dt.date, days: int) -> ReminderRun:
 
 def task_line(task: DecisionTask, *, on: dt.date) -> str:
     """The uppdrag as the e-mail names it; for a secret ärende no word of its content."""
-    case = task.decision.case
-    if case is not None and case.is_secret:
+    if task.decision.secret_under:
         what = _("Uppdrag i sekretessbelagt ärende %(number)s (%(ground)s); logga in för att läsa.")
-        what %= {"number": case.number, "ground": case.secrecy_ground}
+        what %= {"number": task.decision.case.number, "ground": task.decision.case.secrecy_ground}
     else:
         what = " ".join(task.what.split())
         what = what if len(what) <= 300 else what[:299] + "…"

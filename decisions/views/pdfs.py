@@ -31,6 +31,11 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _add_digest(response: HttpResponse, sha256: str) -> None:
+    """The stored file's SHA-256 in the ``Digest`` header (RFC 3230), to check a copy by."""
+    response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(sha256)).decode()
+
+
 def _slug(text: str) -> str:
     return filename_part(text, default="okand").lower()
 
@@ -77,9 +82,7 @@ def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
         pk=decision_id,
     )
     anonymous = not request.user.is_authenticated
-    if anonymous and (
-        not decision.is_justerad or (decision.case is not None and decision.case.is_secret)
-    ):
+    if anonymous and not decision.is_public_record:
         raise Http404
     if not decision.is_justerad:
         message = pdf.EXTRACT_NOT_APPROVED.format(label=decision.label)
@@ -100,9 +103,11 @@ def extract_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
     }
     stored = StoredExtract.objects.filter(**lookup).only("id", "pdf").first()
     if stored is None:
-        originals.snapshot_for(decision.meeting)  # the names as they stood at justering
         content = pdf.render_extract_pdf(
-            decision=decision, certified_by=certified_by, issued_on=issued_on
+            decision=decision,
+            certified_by=certified_by,
+            issued_on=issued_on,
+            frozen=originals.snapshot_for(decision.meeting),  # names as at justering
         )
         try:
             with transaction.atomic():
@@ -127,15 +132,13 @@ def protocol_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("organ"), pk=meeting_id)
     if not (meeting.posted_on and meeting.approved_on) and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    may_see_secret = can_see_secret(request.user)
+    content, sha256 = originals.protocol_pdf(meeting, may_see_secret=can_see_secret(request.user))
     when = meeting.held_on.isoformat() if meeting.held_on else "datum-okant"
-    if meeting.is_approved:
-        original = originals.original_for(meeting, may_see_secret=may_see_secret)
-        response = _pdf_response(original.pdf, f"protokoll-{_slug(meeting.organ.code)}-{when}.pdf")
-        response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(original.sha256)).decode()
-        return response
-    content = pdf.render_protocol_pdf(meeting=meeting, masked=not may_see_secret)
-    return _pdf_response(content, f"ojusterat-protokoll-{_slug(meeting.organ.code)}-{when}.pdf")
+    prefix = "protokoll" if sha256 else "ojusterat-protokoll"
+    response = _pdf_response(content, f"{prefix}-{_slug(meeting.organ.code)}-{when}.pdf")
+    if sha256:
+        _add_digest(response, sha256)
+    return response
 
 
 @require_GET
@@ -148,13 +151,12 @@ def correction_pdf(request: HttpRequest, correction_id: int) -> HttpResponse:
         pk=correction_id,
     )
     decision = correction.decision
-    secret = decision.case is not None and decision.case.is_secret
-    if not request.user.is_authenticated and (not decision.is_justerad or secret):
+    if not request.user.is_authenticated and not decision.is_public_record:
         raise Http404
     sealed = originals.seal_correction(correction)
     meeting = decision.meeting
     when = meeting.held_on.isoformat() if meeting.held_on else "datum-okant"
     name = f"rattelse-{_slug(decision.organ.code)}-{when}-paragraf-{decision.number or 'okand'}"
     response = _pdf_response(sealed.pdf, f"{name}-{correction.pk}.pdf")
-    response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(sealed.sha256)).decode()
+    _add_digest(response, sealed.sha256)
     return response
